@@ -1,0 +1,56 @@
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { beheerRoutes } from './beheer/routes.js';
+import { boomRoutes } from './boom/routes.js';
+import type { Config } from './config.js';
+import type { DbHandle } from './db/pool.js';
+import { AppError } from './errors.js';
+import { healthRoutes } from './health/routes.js';
+import { dbPlugin } from './plugins/db.js';
+import { docsPlugin } from './plugins/docs.js';
+import { handleError, sendProblem } from './plugins/problem.js';
+
+export interface AppOptions {
+  config: Config;
+  db: DbHandle;
+  logger: Logger;
+  /** The operator token in force (from OPERATOR_TOKEN or ./.data/operator-token). */
+  operatorToken: string;
+}
+
+/** Builds the service without side effects: no listening, no migrating. server.ts listens; tests inject. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.config.BODY_LIMIT_BYTES,
+    // Keys such as __proto__ are dropped, as every field outside the contract is.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    connectionTimeout: 60_000,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
+
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(dbPlugin, { handle: opts.db });
+  await app.register(docsPlugin);
+
+  // The zod compilers live in this scope, not on the root, so third-party routes keep their own schemas.
+  await app.register(async (api) => {
+    api.setValidatorCompiler(validatorCompiler);
+    api.setSerializerCompiler(serializerCompiler);
+    await api.register(healthRoutes);
+    await api.register(boomRoutes, { prefix: '/v1/boom' });
+    await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
+  });
+
+  return app;
+}

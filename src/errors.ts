@@ -1,0 +1,113 @@
+/**
+ * The error catalogue: every error the service answers, with its stable code, HTTP status and title.
+ * Throw `new AppError('CODE')` anywhere; the error handler (plugins/error-handler.ts) renders it once,
+ * as application/problem+json (RFC 9457).
+ */
+export const catalogue = {
+  ONGELDIGE_JSON: { status: 400, title: 'De body is geen geldige JSON' },
+  NIET_GEAUTORISEERD: { status: 401, title: 'Sleutel ontbreekt, is onbekend of is ingetrokken' },
+  OPERATOR_NIET_GEAUTORISEERD: { status: 401, title: 'Operatortoken ontbreekt of is onjuist' },
+  HANDTEKENING_ONGELDIG: { status: 401, title: 'De webhook-handtekening ontbreekt of klopt niet' },
+  NIET_GEVONDEN: { status: 404, title: 'Niet gevonden' },
+  METHODE_NIET_TOEGESTAAN: { status: 405, title: 'Methode niet toegestaan' },
+  BERICHT_ID_HERGEBRUIKT: { status: 409, title: 'Dit berichtId is eerder gebruikt met een andere inhoud' },
+  BOOM_NUMMER_IN_GEBRUIK: { status: 409, title: 'Dit Boom-leerlingnummer hoort al bij een andere leerling' },
+  FOUT_NIET_OPEN: { status: 409, title: 'Deze foutmelding is niet meer open' },
+  TE_GROOT: { status: 413, title: 'De body is groter dan toegestaan' },
+  CONTENT_TYPE_NIET_ONDERSTEUND: { status: 415, title: 'Alleen application/json wordt geaccepteerd' },
+  VALIDATIE_MISLUKT: { status: 422, title: 'De aanvraag voldoet niet aan het schema' },
+  TE_VEEL_VERZOEKEN: { status: 429, title: 'Te veel verzoeken' },
+  INTERNE_FOUT: { status: 500, title: 'Internal Server Error' },
+  DATABASE_ONBEREIKBAAR: { status: 503, title: 'De database is tijdelijk niet bereikbaar' },
+  NIET_BESCHIKBAAR: { status: 503, title: 'De dienst is tijdelijk overbelast' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export interface Veldfout {
+  pad: string;
+  melding: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: Veldfout[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    opts: { detail?: string; errors?: Veldfout[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(opts.detail ?? catalogue[code].title, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = catalogue[code].status;
+    this.detail = opts.detail;
+    this.errors = opts.errors;
+    this.headers = opts.headers ?? {};
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  errors?: Veldfout[];
+}
+
+export function toProblem(err: AppError, instance?: string): Problem {
+  const problem: Problem = {
+    type: `urn:boom-koppeling:fout:${err.code}`,
+    title: catalogue[err.code].title,
+    status: err.status,
+    code: err.code,
+  };
+  if (err.detail !== undefined) problem.detail = err.detail;
+  if (instance !== undefined) problem.instance = instance;
+  if (err.errors !== undefined) problem.errors = err.errors;
+  return problem;
+}
+
+/** 'resultaten/3/afnamedatum' or ['resultaten', 3, 'afnamedatum'] → 'resultaten[3].afnamedatum' */
+export function formatPad(segments: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of segments) {
+    const s = String(seg);
+    if (/^\d+$/.test(s)) out += `[${s}]`;
+    else out += out === '' ? s : `.${s}`;
+  }
+  return out;
+}
+
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Whether an error means the database could not be reached (answered as 503 with Retry-After). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (connectionCodes.has(code)) return true;
+    // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    if (code === '53300') return true; // too many connections
+  }
+  const msg = err.message;
+  return (
+    msg.includes('Connection terminated') ||
+    msg.includes('timeout exceeded when trying to connect') ||
+    msg.includes('Client has encountered a connection error') ||
+    msg.includes('Connection ended unexpectedly')
+  );
+}

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { resolveOperatorToken } from './beheer/operator-token.js';
+import { ConfigError, loadConfig } from './config.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createDb } from './db/pool.js';
+import { createLogger } from './logger.js';
+
+/** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(config);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    embedded = await startEmbeddedPostgres(path.join(config.DATA_DIR, 'pg'), log);
+    databaseUrl = embedded.url;
+    log.info(
+      { dataDir: path.resolve(config.DATA_DIR, 'pg') },
+      'embedded PostgreSQL started (no DATABASE_URL set)',
+    );
+  }
+
+  const stopEmbedded = async () => {
+    if (embedded)
+      await embedded.stop().catch((err) => log.warn({ err }, 'embedded PostgreSQL did not stop cleanly'));
+    embedded = undefined;
+  };
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'fatal error, shutting down');
+    else log.info({ signal }, 'shutting down: finishing requests in flight');
+    // Stop accepting, let requests in flight finish, close the pool (onClose), then the embedded server.
+    if (app) await app.close();
+    await stopEmbedded();
+  });
+
+  try {
+    const { applied } = await migrate(databaseUrl);
+    log.info({ applied }, 'migrations up to date');
+    const operatorToken = await resolveOperatorToken(config, log);
+    const db = createDb(databaseUrl, { max: config.DB_POOL_MAX, log });
+    app = await buildApp({ config, db, logger: log, operatorToken });
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (err) {
+    log.fatal({ err }, 'could not start');
+    if (app) await app.close().catch(() => {});
+    await stopEmbedded();
+    process.exit(1);
+  }
+}
+
+await main();

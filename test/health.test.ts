@@ -1,0 +1,30 @@
+import t from 'tap';
+import { buildTestApp } from './helpers/app.js';
+
+t.test('live and ready answer 200 while the database answers', async (t) => {
+  const { app } = await buildTestApp(t);
+  const live = await app.inject({ method: 'GET', url: '/health/live' });
+  t.equal(live.statusCode, 200);
+  t.same(live.json(), { status: 'ok' });
+  const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+  t.equal(ready.statusCode, 200);
+});
+
+t.test('the OpenAPI 3.1 document is served at /docs/json', async (t) => {
+  const { app } = await buildTestApp(t);
+  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(res.statusCode, 200);
+  const doc = res.json();
+  t.equal(doc.openapi, '3.1.0');
+  t.ok(doc.paths['/health/ready'], 'documents the health route');
+  const ui = await app.inject({ method: 'GET', url: '/docs' });
+  t.ok(ui.statusCode === 200 || ui.statusCode === 302, 'serves the browsable reference');
+});
+
+t.test('an unknown route is a problem+json 404', async (t) => {
+  const { app } = await buildTestApp(t);
+  const res = await app.inject({ method: 'GET', url: '/nergens' });
+  t.equal(res.statusCode, 404);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  t.match(res.json(), { status: 404, code: 'NIET_GEVONDEN' });
+});

@@ -1,0 +1,17 @@
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded.js';
+
+const quiet = { info() {}, warn() {} };
+
+/** A throwaway embedded PostgreSQL for a test run, tuned for speed over durability. */
+export async function startEmbeddedTestServer(dataDir: string): Promise<EmbeddedDatabase> {
+  return startEmbeddedPostgres(dataDir, quiet, [
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
+  ]);
+}
