@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { sleutelTekst, tekst } from '../schema/tekst.js';
+
+const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Amsterdam',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Tomorrow's date (YYYY-MM-DD) in Europe/Amsterdam: the latest afnamedatum accepted. */
+export function morgenInAmsterdam(nu = new Date()): string {
+  const [y, m, d] = amsterdamDatum.format(nu).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+function isEchteDatum(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+const afnamedatum = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'moet YYYY-MM-DD zijn')
+  .refine(isEchteDatum, 'is geen bestaande datum')
+  .refine((s) => s <= morgenInAmsterdam(), 'ligt na morgen');
+
+const referentiescore = z
+  .object({
+    code: tekst(1, 64),
+    waarde: tekst(1, 64),
+    vergelijkingsgroep: tekst(1, 64).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.code !== 'DLE') return;
+    const m = /^(\d{1,2})(\.\d)?$/.exec(r.waarde);
+    if (!m || Number(r.waarde) > 60) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['waarde'],
+        message: 'een DLE is 0–60 maanden, met hoogstens één decimaal',
+      });
+    }
+  });
+
+const telling = z.number().int().min(0).max(1_000_000);
+
+export const boomResultaat = z.object({
+  resultaatKey: tekst(1, 128),
+  revisie: z.number().int().min(1).max(2_147_483_647),
+  reden: z.enum(['nieuw', 'hernormering', 'correctie', 'intrekking']),
+  boomLeerlingnummer: tekst(1, 64),
+  toets: z.object({ code: tekst(1, 64), versie: tekst(0, 64).optional() }),
+  toetsonderdeel: z
+    .object({ code: tekst(1, 64) })
+    .nullish()
+    .transform((v) => v ?? null),
+  afnamedatum,
+  toetsscore: z
+    .object({
+      aantalOpgaven: telling.optional(),
+      aantalGoed: telling.optional(),
+      aantalFout: telling.optional(),
+      vaardigheidsscore: z.number().min(-1e9).max(1e9).optional(),
+      vaardigheidsschaal: tekst(1, 64).optional(),
+    })
+    .optional(),
+  referentiescores: z.array(referentiescore).max(30).optional(),
+  normversie: tekst(1, 64).optional(),
+});
+
+/** One validated result, as kept in toetsresultaten, resultaat_revisies and foutmeldingen. */
+export type BoomResultaat = z.output<typeof boomResultaat>;
+
+export const aanlevering = z.object({
+  berichtId: sleutelTekst(128),
+  verzondenOp: z.iso.datetime({ offset: true }),
+  resultaten: z.array(boomResultaat).min(1).max(1000),
+});
+export type Aanlevering = z.output<typeof aanlevering>;
+
+export const uitkomstStatus = z.enum(['verwerkt', 'dubbel', 'verouderd', 'overgeslagen', 'fout']);
+
+export const uitkomst = z.object({
+  resultaatKey: z.string(),
+  revisie: z.number().int(),
+  status: uitkomstStatus,
+  fout: z.object({ code: z.string(), melding: z.string() }).optional(),
+});
+
+export const aanleveringAntwoord = z.object({
+  berichtId: z.string(),
+  ontvangenOp: z.string(),
+  resultaten: z.array(uitkomst),
+});
+export type AanleveringAntwoord = z.output<typeof aanleveringAntwoord>;
+
+/** The DLE of a result, from its referentiescores, or null. */
+export function dleVan(r: BoomResultaat): string | null {
+  return r.referentiescores?.find((s) => s.code === 'DLE')?.waarde ?? null;
+}
