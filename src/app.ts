@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { beheerRoutes } from './beheer/routes.js';
+import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.js';
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
@@ -10,6 +11,7 @@ import { AppError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { handleError, sendProblem } from './plugins/problem.js';
 
 export interface AppOptions {
@@ -18,6 +20,8 @@ export interface AppOptions {
   logger: Logger;
   /** The operator token in force (from OPERATOR_TOKEN or ./.data/operator-token). */
   operatorToken: string;
+  /** Failed key checks per client; shared through Redis when REDIS_URL is set (server.ts), else per process. */
+  mislukteSleutels?: MislukteSleutels;
 }
 
 /** Builds the service without side effects: no listening, no migrating. server.ts listens; tests inject. */
@@ -34,13 +38,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 60_000,
     keepAliveTimeout: 10_000,
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: opts.config.TRUST_PROXY,
   });
+  const { config } = opts;
+  const mislukteSleutels =
+    opts.mislukteSleutels ??
+    geheugenTeller({
+      maxFouten: config.MISLUKTE_SLEUTELS_MAX,
+      vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
+    });
+  app.addHook('onClose', async () => mislukteSleutels.close());
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(dbPlugin, { handle: opts.db });
+  await app.register(metricsPlugin, { pool: opts.db.pool });
   await app.register(docsPlugin);
 
   // The zod compilers live in this scope, not on the root, so third-party routes keep their own schemas.
@@ -48,7 +62,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     api.setValidatorCompiler(validatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
     await api.register(healthRoutes);
-    await api.register(boomRoutes, { prefix: '/v1/boom' });
+    await api.register(boomRoutes, {
+      prefix: '/v1/boom',
+      mislukteSleutels,
+      maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
+    });
     await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
   });
 

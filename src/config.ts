@@ -23,6 +23,14 @@ const schema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),
+  /** Failed key checks one client may make per window before further failures get a 429. */
+  MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),
+  MISLUKTE_SLEUTELS_VENSTER_SECONDEN: z.coerce.number().int().min(1).default(60),
+  /** Behind a load balancer: `true`, or the proxies' addresses/CIDRs (comma-separated) to trust X-Forwarded-For from. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v)),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

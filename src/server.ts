@@ -1,12 +1,15 @@
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './beheer/operator-token.js';
+import { redisTeller } from './boom/mislukte-sleutels.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
 import { createLogger } from './logger.js';
+import { verwijderOudeBerichten } from './retentie.js';
 
 /** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
 async function main(): Promise<void> {
@@ -40,10 +43,12 @@ async function main(): Promise<void> {
   };
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let retentie: NodeJS.Timeout | undefined;
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'fatal error, shutting down');
     else log.info({ signal }, 'shutting down: finishing requests in flight');
     // Stop accepting, let requests in flight finish, close the pool (onClose), then the embedded server.
+    clearInterval(retentie);
     if (app) await app.close();
     await stopEmbedded();
   });
@@ -53,14 +58,36 @@ async function main(): Promise<void> {
     log.info({ applied }, 'migrations up to date');
     const operatorToken = await resolveOperatorToken(config, log);
     const db = createDb(databaseUrl, { max: config.DB_POOL_MAX, log });
-    app = await buildApp({ config, db, logger: log, operatorToken });
+    const limiet = {
+      maxFouten: config.MISLUKTE_SLEUTELS_MAX,
+      vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
+    };
+    const mislukteSleutels = config.REDIS_URL ? redisTeller(config.REDIS_URL, limiet) : undefined;
+    app = await buildApp({ config, db, logger: log, operatorToken, mislukteSleutels });
     await app.listen({ host: config.HOST, port: config.PORT });
+    retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
   } catch (err) {
     log.fatal({ err }, 'could not start');
     if (app) await app.close().catch(() => {});
     await stopEmbedded();
     process.exit(1);
   }
+}
+
+/**
+ * Delivery bodies are removed after the retention period by this process too (daily, and at start), so
+ * the zero-config start needs no cron; `npm run retentie` does the same from outside. Running it on
+ * several instances at once is harmless.
+ */
+function planRetentie(app: FastifyInstance, dagen: number): NodeJS.Timeout {
+  const run = () =>
+    verwijderOudeBerichten(app.db, dagen)
+      .then((verwijderd) => app.log.info({ verwijderd, dagen }, 'retention: old delivery bodies removed'))
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'retention run failed'));
+  void run();
+  const timer = setInterval(run, 24 * 60 * 60 * 1000);
+  timer.unref();
+  return timer;
 }
 
 await main();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
+import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { zoekSleutel } from './repository.js';
 
 export interface Koppeling {
@@ -23,14 +24,38 @@ export function nietGeautoriseerd(): AppError {
  * The school's autorisatiesleutel decides the school. Found by its SHA-256 (a unique index, no scan),
  * then compared in constant time; a missing, unknown, expired or withdrawn key gets the same 401.
  */
-export async function authenticeerKoppeling(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+export async function authenticeerKoppeling(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  mislukt: { teller: MislukteSleutels; max: number },
+): Promise<void> {
   const token = bearerToken(request.headers.authorization);
   const hash = hashSleutel(token ?? '');
   const sleutel = await zoekSleutel(app.db, hash);
-  if (!gelijkeHash(sleutel?.sleutel_hash, hash) || token === undefined || !sleutel) throw nietGeautoriseerd();
+  if (!gelijkeHash(sleutel?.sleutel_hash, hash) || token === undefined || !sleutel) {
+    await teVeelMislukt(request, mislukt);
+    throw nietGeautoriseerd();
+  }
   request.koppeling = {
     sleutelId: sleutel.id,
     schoolId: sleutel.school_id,
     ondertekengeheim: sleutel.ondertekengeheim,
   };
+}
+
+/** Past the limit of failed keys, a client's further failures get a 429 (a valid key is never held up). */
+async function teVeelMislukt(request: FastifyRequest, mislukt: { teller: MislukteSleutels; max: number }) {
+  let telling: { aantal: number; resterendSeconden: number };
+  try {
+    telling = await mislukt.teller.registreer(request.ip);
+  } catch (err) {
+    request.log.warn({ err: { message: (err as Error).message } }, 'failed-key counter unavailable');
+    return;
+  }
+  if (telling.aantal > mislukt.max) {
+    throw new AppError('TE_VEEL_VERZOEKEN', {
+      detail: 'Te veel mislukte sleutels van dit adres; probeer het later opnieuw',
+      headers: { 'retry-after': String(telling.resterendSeconden) },
+    });
+  }
 }

@@ -3,11 +3,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling } from './auth.js';
+import { controleerHandtekening } from './handtekening.js';
 import { ingest } from './ingest.js';
+import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
 import { aanlevering, aanleveringAntwoord } from './schema.js';
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body as received, for verifying a webhook signature. */
+    rawBody?: string;
+  }
   interface FastifyContextConfig {
     /** Rejections of this route are recorded in aanbiedingen (CONTRACT §2). */
     registreerAfwijzing?: boolean;
@@ -26,16 +32,28 @@ function berichtIdVan(body: unknown): string | null {
 }
 
 /** What Boom testcentrum calls. Every route here needs a school's autorisatiesleutel. */
-export const boomRoutes: FastifyPluginAsyncZod = async (app) => {
+export interface BoomOptions {
+  mislukteSleutels: MislukteSleutels;
+  maxMislukteSleutels: number;
+}
+
+export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) => {
   // Only JSON: text/plain and anything else is a 415.
   app.removeAllContentTypeParsers();
   const json = app.getDefaultJsonParser('remove', 'remove');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
     if (body === '' && request.routeOptions.config.legeBody) return done(null, undefined);
     json(request, body as string, done);
   });
 
-  app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request));
+  const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
+  app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request, mislukt));
+  // After parsing, before validation: a koppeling with a signing secret only takes signed requests.
+  app.addHook('preValidation', async (request) => {
+    const geheim = request.koppeling?.ondertekengeheim;
+    if (geheim) controleerHandtekening(geheim, request.rawBody ?? '', request.headers);
+  });
 
   app.setErrorHandler(async (err, request: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
@@ -49,6 +67,7 @@ export const boomRoutes: FastifyPluginAsyncZod = async (app) => {
           status: appErr.status,
           code: appErr.code,
         });
+        app.metrics.aanbiedingen.inc({ status: String(appErr.status) });
       } catch (recordErr) {
         request.log.warn(
           { err: { message: (recordErr as Error).message } },
@@ -76,7 +95,16 @@ export const boomRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { antwoord, herhaald } = await ingest(app.db, request.koppeling!.schoolId, request.body);
-      if (herhaald) reply.header('idempotent-replayed', 'true');
+      if (herhaald) {
+        reply.header('idempotent-replayed', 'true');
+        app.metrics.aanbiedingen.inc({ status: 'herhaald' });
+        return antwoord;
+      }
+      app.metrics.aanbiedingen.inc({ status: '200' });
+      for (const r of antwoord.resultaten) {
+        app.metrics.resultaten.inc({ status: r.status });
+        if (r.fout) app.metrics.fouten.inc({ code: r.fout.code });
+      }
       return antwoord;
     },
   );

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import type { Test } from 'tap';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
 import type { Db } from '../../src/db/types.js';
@@ -20,12 +20,16 @@ export interface TestContext {
 }
 
 /** A fresh database and an app on it; both closed when the test ends. */
-export async function buildTestApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestContext> {
+export async function buildTestApp(
+  t: Test,
+  env: NodeJS.ProcessEnv = {},
+  extra: Partial<Pick<AppOptions, 'mislukteSleutels'>> = {},
+): Promise<TestContext> {
   const url = await createTestDatabase(t);
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env });
   const logger = pino({ level: config.LOG_LEVEL });
   const handle = createDb(url, { max: 5, log: logger });
-  const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
+  const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN, ...extra });
   await app.ready();
   const sql = new pg.Pool({ connectionString: url, max: 2 });
   t.teardown(async () => {

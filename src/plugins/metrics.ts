@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  aanbiedingen: Counter<'status'>;
+  resultaten: Counter<'status'>;
+  fouten: Counter<'code'>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+/** Prometheus metrics at GET /metrics: deliveries, results and errors, request durations, pool usage. */
+export const metricsPlugin = fp<{ pool: pg.Pool }>(
+  async (app: FastifyInstance, { pool }) => {
+    // One registry per app, so several apps in one process (tests) do not share counters.
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const metrics: Metrics = {
+      registry,
+      aanbiedingen: new Counter({
+        name: 'boom_aanbiedingen_total',
+        help: 'Deliveries from Boom by HTTP status (a replay counts as "herhaald")',
+        labelNames: ['status'],
+        registers: [registry],
+      }),
+      resultaten: new Counter({
+        name: 'boom_resultaten_total',
+        help: 'Results handled, by outcome (verwerkt, dubbel, verouderd, overgeslagen, fout)',
+        labelNames: ['status'],
+        registers: [registry],
+      }),
+      fouten: new Counter({
+        name: 'boom_foutmeldingen_total',
+        help: 'Results recorded as an error for operators, by code',
+        labelNames: ['code'],
+        registers: [registry],
+      }),
+    };
+    const duur = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Request duration by route and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+    app.decorate('metrics', metrics);
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'onbekend';
+      duur.observe(
+        { method: request.method, route, status_code: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'metrics' },
+);

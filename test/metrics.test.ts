@@ -1,0 +1,36 @@
+import t from 'tap';
+import { buildTestApp } from './helpers/app.js';
+import { aanlevering, resultaat, standaardSchool } from './helpers/fixtures.js';
+
+t.test(
+  'GET /metrics counts deliveries, results by outcome, error codes, durations and the pool',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await standaardSchool(ctx.db);
+    const body = aanlevering([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
+    await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });
+    await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/boom/resultaten',
+      headers: s.auth,
+      payload: { berichtId: 'x' },
+    });
+    const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+    t.equal(res.statusCode, 200);
+    t.match(res.headers['content-type'], /^text\/plain/);
+    const text = res.body;
+    t.match(text, /boom_aanbiedingen_total\{status="200"\} 1/);
+    t.match(text, /boom_aanbiedingen_total\{status="herhaald"\} 1/);
+    t.match(text, /boom_aanbiedingen_total\{status="422"\} 1/);
+    t.match(text, /boom_resultaten_total\{status="verwerkt"\} 1/);
+    t.match(text, /boom_resultaten_total\{status="fout"\} 1/);
+    t.match(text, /boom_foutmeldingen_total\{code="LEERLING_NIET_GEVONDEN"\} 1/);
+    t.match(
+      text,
+      /http_request_duration_seconds_count\{method="POST",route="\/v1\/boom\/resultaten",status_code="200"\} 2/,
+    );
+    t.match(text, /db_pool_connections\{state="total"\} \d+/);
+    t.notMatch(text, /4839201/, 'no Boom numbers in metrics');
+  },
+);
