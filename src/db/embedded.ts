@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -112,6 +113,12 @@ export async function startEmbeddedPostgres(
       log.info({ databaseDir }, 'created an embedded PostgreSQL cluster');
     }
     await server.start();
+    // When the server is stopped from outside, tell the library, or its stop() (and the exit hook it
+    // registers) would wait for an exit event that already happened.
+    const lib = server as unknown as { process?: ChildProcess };
+    lib.process?.once('exit', () => {
+      lib.process = undefined;
+    });
   } catch (err) {
     const tail = stderr.join('').split('\n').slice(-15).join('\n');
     throw new Error(`Embedded PostgreSQL did not start in ${databaseDir}:\n${tail}`, { cause: err });
@@ -120,7 +127,8 @@ export async function startEmbeddedPostgres(
   return {
     url,
     async stop() {
-      await server.stop();
+      // Bounded: a server that is already gone (stopped from outside) never reports its exit again.
+      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 10_000).unref())]);
     },
   };
 }
