@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # boom-koppeling: build the TypeScript in one stage, run the compiled JavaScript in a slim one.
-# The container always gets DATABASE_URL, so the embedded PostgreSQL binaries (an optional
-# dependency of embedded-postgres, ~60 MB) are left out of the runtime image.
+# The container always gets DATABASE_URL, so embedded-postgres's install script (which readies its
+# binaries) is skipped. Its binaries, an optional dependency, must stay installed all the same:
+# embedded-postgres imports them when it is loaded, and server.ts loads it even with DATABASE_URL.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -15,7 +16,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # src/db/migrate.ts reads new URL('../../migrations/', import.meta.url) from dist/db/: /app/migrations.
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations

