@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# boom-koppeling: build the TypeScript in one stage, run the compiled JavaScript in a slim one.
+# The container always gets DATABASE_URL, so embedded-postgres's install script (which readies its
+# binaries) is skipped. Its binaries, an optional dependency, must stay installed all the same:
+# embedded-postgres imports them when it is loaded, and server.ts loads it even with DATABASE_URL.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# src/db/migrate.ts reads new URL('../../migrations/', import.meta.url) from dist/db/: /app/migrations.
+COPY --from=build /app/dist ./dist
+COPY migrations ./migrations
+# Without OPERATOR_TOKEN the service writes its token to ./.data/operator-token: let it.
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/health/ready`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/server.js"]
