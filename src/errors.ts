@@ -1,6 +1,6 @@
 /**
  * The error catalogue: every error the service answers, with its stable code, HTTP status and title.
- * Throw `new AppError('CODE')` anywhere; the error handler (plugins/error-handler.ts) renders it once,
+ * Throw `new AppError('CODE')` anywhere; the error handler (plugins/problem.ts) renders it once,
  * as application/problem+json (RFC 9457).
  */
 export const catalogue = {

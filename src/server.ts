@@ -4,18 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './beheer/operator-token.js';
 import { redisTeller } from './boom/mislukte-sleutels.js';
-import { ConfigError, loadConfig } from './config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
 import { createLogger } from './logger.js';
 import { verwijderOudeBerichten } from './retentie.js';
 
-/** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -23,27 +21,22 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config);
+}
 
+/** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config);
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (databaseUrl === undefined) {
-    embedded = await startEmbeddedPostgres(path.join(config.DATA_DIR, 'pg'), log);
-    databaseUrl = embedded.url;
-    log.info(
-      { dataDir: path.resolve(config.DATA_DIR, 'pg') },
-      'embedded PostgreSQL started (no DATABASE_URL set)',
-    );
-  }
+  let app: FastifyInstance | undefined;
+  let retentie: NodeJS.Timeout | undefined;
 
   const stopEmbedded = async () => {
-    if (embedded)
-      await embedded.stop().catch((err) => log.warn({ err }, 'embedded PostgreSQL did not stop cleanly'));
+    const server = embedded;
     embedded = undefined;
+    await server?.stop().catch((err) => log.warn({ err }, 'embedded PostgreSQL did not stop cleanly'));
   };
 
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let retentie: NodeJS.Timeout | undefined;
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'fatal error, shutting down');
     else log.info({ signal }, 'shutting down: finishing requests in flight');
@@ -54,6 +47,13 @@ async function main(): Promise<void> {
   });
 
   try {
+    let databaseUrl = config.DATABASE_URL;
+    if (databaseUrl === undefined) {
+      // Loaded only when needed: a deployment with DATABASE_URL never touches the embedded binaries.
+      const { startEmbeddedPostgres } = await import('./db/embedded.js');
+      embedded = await startEmbeddedPostgres(path.join(config.DATA_DIR, 'pg'), log);
+      databaseUrl = embedded.url;
+    }
     const { applied } = await migrate(databaseUrl);
     log.info({ applied }, 'migrations up to date');
     const operatorToken = await resolveOperatorToken(config, log);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     await app.listen({ host: config.HOST, port: config.PORT });
     retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
   } catch (err) {
-    log.fatal({ err }, 'could not start');
+    log.fatal({ err: { message: (err as Error).message } }, 'could not start');
     if (app) await app.close().catch(() => {});
     await stopEmbedded();
     process.exit(1);

@@ -1,7 +1,6 @@
 /** `npm run migrate`: brings the schema up to date on DATABASE_URL, or on the embedded server in DATA_DIR. */
 import path from 'node:path';
 import { loadConfig } from '../config.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 
@@ -9,7 +8,7 @@ const config = loadConfig();
 const log = createLogger(config);
 const embedded = config.DATABASE_URL
   ? undefined
-  : await startEmbeddedPostgres(path.join(config.DATA_DIR, 'pg'), log);
+  : await (await import('../db/embedded.js')).startEmbeddedPostgres(path.join(config.DATA_DIR, 'pg'), log);
 try {
   const { applied } = await migrate(config.DATABASE_URL ?? embedded!.url);
   log.info({ applied }, applied.length ? 'migrations applied' : 'schema already up to date');

@@ -52,20 +52,50 @@ async function letPostgresReach(dir: string, log: Log): Promise<void> {
   }
 }
 
-/** A postmaster.pid left by a killed run: stop that server if it still runs, so this start can proceed. */
+/** The parent process id of `pid`, from /proc (the field after the command name in /proc/<pid>/stat). */
+async function parentOf(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  } catch {
+    return undefined;
+  }
+}
+
+async function commandLine(pid: number): Promise<string | undefined> {
+  try {
+    return await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A postmaster.pid left by a killed run: its server lives on, orphaned, and holds the data folder; stop
+ * it so this start can proceed. A server whose Node.js parent still runs belongs to a live instance:
+ * refuse, rather than pull the database from under it.
+ */
 async function clearStaleServer(dataDir: string, log: Log): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0) return;
-  let cmdline = '';
-  try {
-    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return; // not running: PostgreSQL itself replaces a stale lock file
+  const cmdline = await commandLine(pid);
+  // Not running (or the pid was reused): PostgreSQL itself replaces a stale lock file.
+  if (cmdline === undefined || !cmdline.includes('postgres')) return;
+  const parent = await parentOf(pid);
+  if (parent !== undefined && parent > 1 && parent !== process.pid) {
+    const owner = await commandLine(parent);
+    if (owner?.includes('node')) {
+      throw new Error(
+        `Another process (pid ${parent}) runs with the data folder ${dataDir}; stop it first, or set DATA_DIR to another folder`,
+      );
+    }
   }
-  if (!cmdline.includes('postgres')) return;
-  log.warn({ pid }, 'a PostgreSQL server from an earlier run still holds the data folder; stopping it');
+  log.warn(
+    { postgresPid: pid },
+    'a PostgreSQL server from an earlier run still holds the data folder; stopping it',
+  );
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -123,6 +153,7 @@ export async function startEmbeddedPostgres(
     const tail = stderr.join('').split('\n').slice(-15).join('\n');
     throw new Error(`Embedded PostgreSQL did not start in ${databaseDir}:\n${tail}`, { cause: err });
   }
+  log.info({ databaseDir, port }, 'embedded PostgreSQL listening on 127.0.0.1');
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return {
     url,

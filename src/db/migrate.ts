@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -31,7 +32,7 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
     const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_-]+\.sql$/.test(f)).sort();
     const applied: string[] = [];
     for (const file of files) {
-      const sql = await readFile(new URL(file, `file://${dir.endsWith('/') ? dir : `${dir}/`}`), 'utf8');
+      const sql = await readFile(path.join(dir, file), 'utf8');
       const sha256 = createHash('sha256').update(sql).digest('hex');
       const earlier = done.get(file);
       if (earlier !== undefined) {

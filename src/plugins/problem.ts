@@ -50,22 +50,16 @@ export function toAppError(err: unknown): AppError {
 
 /** Renders a catalogue error; a 5xx says nothing of its cause, which goes to the log with the request id. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, appErr: AppError): FastifyReply {
-  if (appErr.status >= 500) {
+  if (appErr.status === 503) {
+    // Expected while the database restarts, and probed every few seconds: a warning without a stack.
     const cause = appErr.cause as Error | undefined;
-    request.log.error(
-      {
-        err: cause
-          ? {
-              type: cause.name,
-              message: cause.message,
-              stack: cause.stack,
-              code: (cause as FastifyError).code,
-            }
-          : undefined,
-        code: appErr.code,
-      },
-      'request failed',
-    );
+    request.log.warn({ code: appErr.code, cause: cause?.message }, 'service unavailable');
+  } else if (appErr.status >= 500) {
+    const cause = appErr.cause as Error | undefined;
+    const err = cause
+      ? { type: cause.name, message: cause.message, stack: cause.stack, code: (cause as FastifyError).code }
+      : undefined;
+    request.log.error({ err, code: appErr.code }, 'request failed');
   } else {
     request.log.info({ code: appErr.code, status: appErr.status }, 'request rejected');
   }
