@@ -1,3 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.js';
+import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
+import { koppelingRoutes } from './koppeling-routes.js';
+import { scholenRoutes } from './scholen-routes.js';
 
-export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = async () => {};
+/**
+ * What operators call. The token check is a hook of this plugin scope, so every route registered
+ * below is behind it by construction, and nothing outside this scope is.
+ */
+export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = async (app, opts) => {
+  const verwacht = hashSleutel(opts.operatorToken);
+
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request.headers.authorization);
+    // Both sides are hashed to 32 bytes first, so the comparison takes the same time for any input.
+    if (!gelijkeHash(token === undefined ? undefined : hashSleutel(token), verwacht)) {
+      throw new AppError('OPERATOR_NIET_GEAUTORISEERD', { headers: { 'www-authenticate': 'Bearer' } });
+    }
+  });
+
+  await app.register(scholenRoutes);
+  await app.register(koppelingRoutes);
+};
