@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
 import { koppelingRoutes } from './koppeling-routes.js';
+import { leerlingenRoutes } from './leerlingen-routes.js';
 import { scholenRoutes } from './scholen-routes.js';
 
 /**
@@ -21,4 +22,5 @@ export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = as
 
   await app.register(scholenRoutes);
   await app.register(koppelingRoutes);
+  await app.register(leerlingenRoutes);
 };
