@@ -1,8 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
+import { aanbiedingenRoutes } from './aanbiedingen-routes.js';
+import { catalogusRoutes } from './catalogus-routes.js';
+import { foutenRoutes } from './fouten-routes.js';
 import { koppelingRoutes } from './koppeling-routes.js';
 import { leerlingenRoutes } from './leerlingen-routes.js';
+import { normenRoutes } from './normen-routes.js';
+import { resultatenRoutes } from './resultaten-routes.js';
 import { scholenRoutes } from './scholen-routes.js';
 
 /**
@@ -23,4 +28,9 @@ export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = as
   await app.register(scholenRoutes);
   await app.register(koppelingRoutes);
   await app.register(leerlingenRoutes);
+  await app.register(catalogusRoutes);
+  await app.register(normenRoutes);
+  await app.register(foutenRoutes);
+  await app.register(aanbiedingenRoutes);
+  await app.register(resultatenRoutes);
 };
