@@ -1,3 +1,101 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sendProblem, toAppError } from '../plugins/problem.js';
+import { authenticeerKoppeling } from './auth.js';
+import { ingest } from './ingest.js';
+import { activeerSleutel, registreerAfwijzing } from './repository.js';
+import { aanlevering, aanleveringAntwoord } from './schema.js';
 
-export const boomRoutes: FastifyPluginAsyncZod = async () => {};
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Rejections of this route are recorded in aanbiedingen (CONTRACT §2). */
+    registreerAfwijzing?: boolean;
+    /** This route takes an empty body even when a JSON content type is sent. */
+    legeBody?: boolean;
+  }
+}
+
+const AFWIJZINGEN = new Set([400, 409, 413, 415, 422]);
+const BERICHT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The berichtId of a rejected body, when it has a well-formed one. */
+function berichtIdVan(body: unknown): string | null {
+  const id = (body as { berichtId?: unknown } | null | undefined)?.berichtId;
+  return typeof id === 'string' && BERICHT_ID.test(id) ? id : null;
+}
+
+/** What Boom testcentrum calls. Every route here needs a school's autorisatiesleutel. */
+export const boomRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Only JSON: text/plain and anything else is a 415.
+  app.removeAllContentTypeParsers();
+  const json = app.getDefaultJsonParser('remove', 'remove');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.routeOptions.config.legeBody) return done(null, undefined);
+    json(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request));
+
+  app.setErrorHandler(async (err, request: FastifyRequest, reply: FastifyReply) => {
+    const appErr = toAppError(err);
+    const koppeling = request.koppeling;
+    if (koppeling && request.routeOptions.config.registreerAfwijzing && AFWIJZINGEN.has(appErr.status)) {
+      try {
+        const berichtId = berichtIdVan(request.body);
+        await registreerAfwijzing(app.db, {
+          schoolId: koppeling.schoolId,
+          berichtId,
+          status: appErr.status,
+          code: appErr.code,
+        });
+      } catch (recordErr) {
+        request.log.warn(
+          { err: { message: (recordErr as Error).message } },
+          'could not record a rejected delivery',
+        );
+      }
+    }
+    return sendProblem(request, reply, appErr);
+  });
+
+  app.post(
+    '/resultaten',
+    {
+      config: { registreerAfwijzing: true },
+      schema: {
+        tags: ['boom'],
+        summary: 'Toetsresultaten aanleveren',
+        description:
+          'Nieuwe resultaten en latere revisies (hernormering, correctie, intrekking). Idempotent per berichtId: ' +
+          'dezelfde body opnieuw geeft het eerdere antwoord met `Idempotent-Replayed: true`; een andere body 409.',
+        security: [{ autorisatiesleutel: [] }],
+        body: aanlevering,
+        response: { 200: aanleveringAntwoord },
+      },
+    },
+    async (request, reply) => {
+      const { antwoord, herhaald } = await ingest(app.db, request.koppeling!.schoolId, request.body);
+      if (herhaald) reply.header('idempotent-replayed', 'true');
+      return antwoord;
+    },
+  );
+
+  app.post(
+    '/koppeling',
+    {
+      config: { legeBody: true },
+      schema: {
+        tags: ['boom'],
+        summary: 'Koppeling activeren (AANVRAGEN in Boom testcentrum)',
+        description: 'De sleutel gaat van aangevraagd naar actief; nogmaals aanroepen is onschadelijk.',
+        security: [{ autorisatiesleutel: [] }],
+        response: { 200: z.object({ school: z.object({ naam: z.string() }), status: z.literal('actief') }) },
+      },
+    },
+    async (request) => {
+      const school = await activeerSleutel(app.db, request.koppeling!.sleutelId);
+      return { school: { naam: school.naam }, status: 'actief' as const };
+    },
+  );
+};

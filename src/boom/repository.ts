@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/types.js';
+
+/** A key that is in force: not withdrawn, not expired. */
+export async function zoekSleutel(db: Executor, hash: Buffer) {
+  return db
+    .selectFrom('koppeling_sleutels')
+    .select(['id', 'school_id', 'sleutel_hash', 'ondertekengeheim'])
+    .where('sleutel_hash', '=', hash)
+    .where('status', '<>', 'ingetrokken')
+    .where((eb) => eb.or([eb('verloopt_op', 'is', null), eb('verloopt_op', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+}
+
+/** The handshake: aangevraagd → actief, once; calling it again changes nothing. */
+export async function activeerSleutel(db: Executor, sleutelId: string): Promise<{ naam: string }> {
+  await db
+    .updateTable('koppeling_sleutels')
+    .set({ status: 'actief', geactiveerd_op: sql<Date>`now()` })
+    .where('id', '=', sleutelId)
+    .where('status', '=', 'aangevraagd')
+    .execute();
+  return db
+    .selectFrom('koppeling_sleutels as k')
+    .innerJoin('scholen as s', 's.id', 'k.school_id')
+    .select('s.naam')
+    .where('k.id', '=', sleutelId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function schoolInstelling(db: Executor, schoolId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('scholen')
+    .select('boom_wijzigingen_verwerken')
+    .where('id', '=', schoolId)
+    .executeTakeFirstOrThrow();
+  return row.boom_wijzigingen_verwerken;
+}
+
+/** Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other. */
+export async function claimAanbieding(
+  db: Executor,
+  a: { schoolId: string; berichtId: string; hash: Buffer; aantal: number; bericht: unknown },
+): Promise<{ id: string; ontvangen_op: Date } | undefined> {
+  const { rows } = await sql<{ id: string; ontvangen_op: Date }>`
+    INSERT INTO aanbiedingen (school_id, bericht_id, inhoud_hash, aantal_resultaten, bericht)
+    VALUES (${a.schoolId}::uuid, ${a.berichtId}, ${a.hash}, ${a.aantal}, ${JSON.stringify(a.bericht)}::jsonb)
+    ON CONFLICT (school_id, bericht_id) WHERE afgewezen_status IS NULL DO NOTHING
+    RETURNING id, ontvangen_op`.execute(db);
+  return rows[0];
+}
+
+export async function eerdereAanbieding(db: Executor, schoolId: string, berichtId: string) {
+  return db
+    .selectFrom('aanbiedingen')
+    .select(['inhoud_hash', 'antwoord'])
+    .where('school_id', '=', schoolId)
+    .where('bericht_id', '=', berichtId)
+    .where('afgewezen_status', 'is', null)
+    .executeTakeFirstOrThrow();
+}
+
+export async function rondAanbiedingAf(
+  db: Executor,
+  id: string,
+  perStatus: Record<string, number>,
+  antwoord: unknown,
+) {
+  await db
+    .updateTable('aanbiedingen')
+    .set({ per_status: JSON.stringify(perStatus), antwoord: JSON.stringify(antwoord) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A rejected delivery (400, 409, 413, 415, 422): kept so operators see what Boom offered, and why not. */
+export async function registreerAfwijzing(
+  db: Executor,
+  a: { schoolId: string; berichtId: string | null; status: number; code: string },
+): Promise<void> {
+  await db
+    .insertInto('aanbiedingen')
+    .values({
+      school_id: a.schoolId,
+      bericht_id: a.berichtId,
+      afgewezen_status: a.status,
+      afgewezen_code: a.code,
+    })
+    .execute();
+}

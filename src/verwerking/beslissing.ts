@@ -1,0 +1,93 @@
+import type { BoomResultaat } from '../boom/schema.js';
+import type { FoutCode, Verwerking } from '../db/types.js';
+import type { SchoolContext } from './types.js';
+
+export interface Leerling {
+  leerlingId: string;
+  toetsdoel: string | null;
+}
+
+/** What the lookups found for a batch: pupils by Boom number, tests with their onderdelen. */
+export interface Gevonden {
+  leerlingen: Map<string, Leerling>;
+  toetsen: Map<string, Set<string>>;
+  huidig: Map<string, Huidig>;
+}
+
+/** The stored current revisie of a result (also a withdrawn one). */
+export interface Huidig {
+  revisie: number;
+  hash: Buffer;
+}
+
+export type Besluit =
+  | { status: 'fout'; fout: { code: FoutCode; melding: string }; leerlingId: string | null }
+  | { status: 'dubbel'; verwerking: undefined; leerlingId: string }
+  | { status: 'verwerkt' | 'verouderd' | 'overgeslagen'; verwerking: Verwerking; leerlingId: string };
+
+/** A Boom number is personal data: an error message shows only its first two characters. */
+export function maskeer(boomLeerlingnummer: string): string {
+  return `${boomLeerlingnummer.slice(0, 2)}…`;
+}
+
+function fout(code: FoutCode, melding: string, leerlingId: string | null = null): Besluit {
+  return { status: 'fout', fout: { code, melding }, leerlingId };
+}
+
+/**
+ * The rules of CONTRACT §2 for one result, in their order: the pupil, the test and its onderdeel,
+ * the toetsdoel, then the revisie table against what is stored. Pure: the caller writes the effect.
+ */
+export function beslis(input: {
+  resultaat: BoomResultaat;
+  hash: Buffer;
+  gevonden: Gevonden;
+  huidig: Huidig | undefined;
+  school: SchoolContext;
+}): Besluit {
+  const { resultaat: r, hash, gevonden, huidig, school } = input;
+
+  const leerling = gevonden.leerlingen.get(r.boomLeerlingnummer);
+  if (!leerling) {
+    return fout(
+      'LEERLING_NIET_GEVONDEN',
+      `Boom-leerlingnummer ${maskeer(r.boomLeerlingnummer)} is bij deze school niet bekend`,
+    );
+  }
+  const onderdelen = gevonden.toetsen.get(r.toets.code);
+  if (!onderdelen) {
+    return fout(
+      'TOETS_NIET_GEVONDEN',
+      `Toets ${r.toets.code} staat niet in de toetscatalogus`,
+      leerling.leerlingId,
+    );
+  }
+  if (r.toetsonderdeel && !onderdelen.has(r.toetsonderdeel.code)) {
+    return fout(
+      'TOETSONDERDEEL_NIET_GEVONDEN',
+      `Toetsonderdeel ${r.toetsonderdeel.code} hoort niet bij toets ${r.toets.code}`,
+      leerling.leerlingId,
+    );
+  }
+  if (leerling.toetsdoel === null) {
+    return fout(
+      'GEEN_TOETSDOEL',
+      `Leerling ${leerling.leerlingId} heeft geen toetsdoel`,
+      leerling.leerlingId,
+    );
+  }
+
+  const leerlingId = leerling.leerlingId;
+  if (!huidig) return { status: 'verwerkt', verwerking: 'toegepast', leerlingId };
+  if (r.revisie === huidig.revisie) {
+    if (hash.equals(huidig.hash)) return { status: 'dubbel', verwerking: undefined, leerlingId };
+    return fout(
+      'REVISIE_CONFLICT',
+      `Revisie ${r.revisie} van resultaat ${r.resultaatKey} kwam eerder met een andere inhoud`,
+      leerlingId,
+    );
+  }
+  if (r.revisie < huidig.revisie) return { status: 'verouderd', verwerking: 'verouderd', leerlingId };
+  if (school.boomWijzigingenVerwerken) return { status: 'verwerkt', verwerking: 'toegepast', leerlingId };
+  return { status: 'overgeslagen', verwerking: 'overgeslagen', leerlingId };
+}
