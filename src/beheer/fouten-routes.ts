@@ -85,7 +85,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
         ...beheer,
         summary: 'Alle open foutmeldingen die passen opnieuw verwerken, oudste eerst',
         description: 'In één transactie; het antwoord telt de nieuwe uitkomsten per status.',
-        body: z.object({ schoolId: z.guid().optional(), code: foutCode.optional() }).optional(),
+        body: z.object({ schoolId: z.guid().optional(), code: foutCode.optional() }).nullish(),
         response: { 200: z.object({ perStatus }) },
       },
     },
