@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  foutAntwoord,
+  naarFout,
+  negeer,
+  opnieuwAntwoord,
+  probeerAllesOpnieuw,
+  probeerOpnieuw,
+} from './fouten.js';
+import { lijstFouten } from './fouten-repo.js';
+import { lijst, limiet, pagina, tijdCursor } from './paging.js';
+import { beheer, foutCode, idParams, tijdstip } from './schema.js';
+
+const perStatus = z.object({
+  verwerkt: z.number().int(),
+  dubbel: z.number().int(),
+  verouderd: z.number().int(),
+  overgeslagen: z.number().int(),
+  fout: z.number().int(),
+});
+
+export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/fouten',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Het foutenlogboek, nieuwste eerst',
+        description: '`vanaf` telt mee, `tot` niet (op `aangemaaktOp`).',
+        querystring: z.object({
+          schoolId: z.guid().optional(),
+          code: foutCode.optional(),
+          status: z.enum(['open', 'opgelost', 'genegeerd']).optional(),
+          vanaf: tijdstip.optional(),
+          tot: tijdstip.optional(),
+          limit: limiet,
+          cursor: tijdCursor,
+        }),
+        response: { 200: lijst(foutAntwoord) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query;
+      const rijen = await lijstFouten(app.db, filter, limit, cursor);
+      return pagina(rijen, limit, naarFout, (r) => [r.sleutel, r.id]);
+    },
+  );
+
+  app.post(
+    '/fouten/:id/opnieuw',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Eén open foutmelding opnieuw verwerken',
+        description:
+          'Antwoordt de foutmelding zoals ze nu is, met de nieuwe `uitkomst` van het resultaat. Lukt het weer ' +
+          'niet, dan blijft ze open met de nieuwe code. Niet open: 409 FOUT_NIET_OPEN.',
+        params: idParams,
+        response: { 200: opnieuwAntwoord },
+      },
+    },
+    async (request) => probeerOpnieuw(app.db, request.params.id),
+  );
+
+  app.post(
+    '/fouten/:id/negeren',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Eén open foutmelding negeren',
+        description:
+          'Een genegeerde foutmelding wordt nooit vanzelf opnieuw verwerkt. Niet open: 409 FOUT_NIET_OPEN.',
+        params: idParams,
+        response: { 200: foutAntwoord },
+      },
+    },
+    async (request) => negeer(app.db, request.params.id),
+  );
+
+  app.post(
+    '/fouten/opnieuw',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Alle open foutmeldingen die passen opnieuw verwerken, oudste eerst',
+        description: 'In één transactie; het antwoord telt de nieuwe uitkomsten per status.',
+        body: z.object({ schoolId: z.guid().optional(), code: foutCode.optional() }).nullish(),
+        response: { 200: z.object({ perStatus }) },
+      },
+    },
+    async (request) => probeerAllesOpnieuw(app.db, request.body ?? {}),
+  );
+};

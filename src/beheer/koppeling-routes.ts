@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { trekKoppelingIn, vraagSleutelAan } from './koppeling.js';
+import { beheer, schoolParams } from './schema.js';
+import { koppelingAntwoord, toonSchool } from './scholen.js';
+
+export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/scholen/:schoolId/koppeling',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Stap 1: een autorisatiesleutel uitgeven',
+        description:
+          'De sleutel staat alleen in dit antwoord en is daarna nergens meer te lezen (alleen een hash wordt ' +
+          'bewaard). Eerdere, niet ingetrokken sleutels blijven nog 24 uur geldig en verlopen dan.',
+        params: schoolParams,
+        response: {
+          201: z.object({
+            sleutelId: z.string(),
+            autorisatiesleutel: z.string(),
+            status: z.literal('aangevraagd'),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const antwoord = await vraagSleutelAan(app.db, request.params.schoolId);
+      return reply.code(201).header('cache-control', 'no-store').send(antwoord);
+    },
+  );
+
+  app.delete(
+    '/scholen/:schoolId/koppeling',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Alle sleutels van de school intrekken',
+        description:
+          'Trekt elke sleutel van de school tegelijk in en antwoordt 200 met de stand van de koppeling daarna ' +
+          '(`ingetrokken`, of `geen` als de school nooit een sleutel had). Nog eens intrekken is onschadelijk.',
+        params: schoolParams,
+        response: { 200: koppelingAntwoord.extend({ ingetrokken: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const ingetrokken = await trekKoppelingIn(app.db, request.params.schoolId);
+      const school = await toonSchool(app.db, request.params.schoolId);
+      return { ...school.koppeling, ingetrokken };
+    },
+  );
+};

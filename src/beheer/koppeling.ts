@@ -1,0 +1,25 @@
+import { inTransaction } from '../db/transaction.js';
+import type { Db } from '../db/types.js';
+import { hashSleutel, nieuweSleutel } from '../sleutels.js';
+import { geefSleutelUit, trekSleutelsIn } from './koppeling-repo.js';
+import { eisSchool, eisUuid } from './scholen.js';
+
+/** Stap 1: a new key, shown to the caller once; only its hash is stored. */
+export async function vraagSleutelAan(db: Db, schoolId: string) {
+  eisUuid(schoolId);
+  const sleutel = nieuweSleutel('bk');
+  // The school row is locked so that two issues for one school cannot interleave their expiry updates.
+  const sleutelId = await inTransaction(db, async (trx) => {
+    await eisSchool(trx, schoolId, true);
+    return geefSleutelUit(trx, schoolId, hashSleutel(sleutel));
+  });
+  return { sleutelId, autorisatiesleutel: sleutel, status: 'aangevraagd' as const };
+}
+
+export async function trekKoppelingIn(db: Db, schoolId: string): Promise<number> {
+  eisUuid(schoolId);
+  return inTransaction(db, async (trx) => {
+    await eisSchool(trx, schoolId, true);
+    return trekSleutelsIn(trx, schoolId);
+  });
+}
