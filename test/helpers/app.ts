@@ -6,7 +6,7 @@ import { type AppOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
 import type { Db } from '../../src/db/types.js';
-import { createTestDatabase } from './database.js';
+import { newTestDatabase } from './database.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
@@ -25,19 +25,18 @@ export async function buildTestApp(
   env: NodeJS.ProcessEnv = {},
   extra: Partial<Pick<AppOptions, 'mislukteSleutels'>> = {},
 ): Promise<TestContext> {
-  const url = await createTestDatabase(t);
+  const { url, drop } = await newTestDatabase();
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env });
   const logger = pino({ level: config.LOG_LEVEL });
   const handle = createDb(url, { max: 5, log: logger });
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN, ...extra });
   await app.ready();
   const sql = new pg.Pool({ connectionString: url, max: 2 });
-  // The database is dropped WITH (FORCE) at teardown, which may end an idle client before the pool
-  // closes; without a listener that error would fail the test file.
-  sql.on('error', () => {});
+  // One teardown, in order: close every connection, then drop the database.
   t.teardown(async () => {
     await app.close();
     await sql.end();
+    await drop();
   });
   return { app, db: handle.db, sql, url, beheer: { authorization: `Bearer ${OPERATOR_TOKEN}` } };
 }

@@ -19,6 +19,13 @@ function withDatabase(url: string, name: string): string {
 }
 
 export async function createTestDatabase(t: Test): Promise<string> {
+  const { url, drop } = await newTestDatabase();
+  t.teardown(drop);
+  return url;
+}
+
+/** A fresh database and the function that drops it; the caller closes its own connections first. */
+export async function newTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = testServerUrl();
   const template = process.env.BOOM_TEST_TEMPLATE ?? 'boomk_template';
   const name = `boomk_t_${randomBytes(6).toString('hex')}`;
@@ -29,7 +36,7 @@ export async function createTestDatabase(t: Test): Promise<string> {
   } finally {
     await admin.end();
   }
-  t.teardown(async () => {
+  const drop = async () => {
     const c = new pg.Client({ connectionString: server });
     await c.connect();
     try {
@@ -37,6 +44,6 @@ export async function createTestDatabase(t: Test): Promise<string> {
     } finally {
       await c.end();
     }
-  });
-  return withDatabase(server, name);
+  };
+  return { url: withDatabase(server, name), drop };
 }
