@@ -14,12 +14,30 @@ export async function geefSleutelUit(db: Executor, schoolId: string, hash: Buffe
     .where('school_id', '=', schoolId)
     .where('status', '<>', 'ingetrokken')
     .execute();
-  const rij = await db
-    .insertInto('koppeling_sleutels')
-    .values({ school_id: schoolId, sleutel_hash: hash })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return rij.id;
+  // A new key keeps the koppeling's signing secret, if it has one: signing belongs to the coupling.
+  const { rows } = await sql<{ id: string }>`
+    INSERT INTO koppeling_sleutels (school_id, sleutel_hash, ondertekengeheim)
+    VALUES (${schoolId}::uuid, ${hash},
+            (SELECT ondertekengeheim FROM koppeling_sleutels
+              WHERE school_id = ${schoolId}::uuid AND status <> 'ingetrokken'
+              ORDER BY aangemaakt_op DESC LIMIT 1))
+    RETURNING id`.execute(db);
+  return rows[0]!.id;
+}
+
+/** Sets (or, with null, removes) the signing secret of every key of the school that is in force. */
+export async function zetOndertekengeheim(
+  db: Executor,
+  schoolId: string,
+  geheim: string | null,
+): Promise<number> {
+  const r = await db
+    .updateTable('koppeling_sleutels')
+    .set({ ondertekengeheim: geheim })
+    .where('school_id', '=', schoolId)
+    .where('status', '<>', 'ingetrokken')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Withdraws every key of the school that is not withdrawn yet. */

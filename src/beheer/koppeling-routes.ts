@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { trekKoppelingIn, vraagSleutelAan } from './koppeling.js';
+import { trekKoppelingIn, vraagSleutelAan, zetOndertekening } from './koppeling.js';
 import { beheer, schoolParams } from './schema.js';
 import { koppelingAntwoord, toonSchool } from './scholen.js';
 
@@ -47,6 +47,45 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
       const ingetrokken = await trekKoppelingIn(app.db, request.params.schoolId);
       const school = await toonSchool(app.db, request.params.schoolId);
       return { ...school.koppeling, ingetrokken };
+    },
+  );
+
+  app.post(
+    '/scholen/:schoolId/koppeling/ondertekening',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Ondertekening (Standard Webhooks) aanzetten of het geheim vervangen',
+        description:
+          'Maakt een nieuw ondertekengeheim (whsec_…), alleen in dit antwoord te zien. Daarna moet elk verzoek ' +
+          'met een sleutel van deze school geldige webhook-id, webhook-timestamp (±5 minuten) en ' +
+          'webhook-signature dragen; anders 401 HANDTEKENING_ONGELDIG. Een later uitgegeven sleutel erft het geheim.',
+        params: schoolParams,
+        response: { 201: z.object({ ondertekengeheim: z.string(), sleutels: z.number().int() }) },
+      },
+    },
+    async (request, reply) => {
+      const antwoord = await zetOndertekening(app.db, request.params.schoolId, true);
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ ...antwoord, ondertekengeheim: antwoord.ondertekengeheim! });
+    },
+  );
+
+  app.delete(
+    '/scholen/:schoolId/koppeling/ondertekening',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Ondertekening uitzetten',
+        params: schoolParams,
+        response: { 200: z.object({ ondertekengeheim: z.null(), sleutels: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const { sleutels } = await zetOndertekening(app.db, request.params.schoolId, false);
+      return { ondertekengeheim: null, sleutels };
     },
   );
 };

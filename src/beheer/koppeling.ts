@@ -1,7 +1,8 @@
+import { nieuwOndertekengeheim } from '../boom/handtekening.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import { hashSleutel, nieuweSleutel } from '../sleutels.js';
-import { geefSleutelUit, trekSleutelsIn } from './koppeling-repo.js';
+import { geefSleutelUit, trekSleutelsIn, zetOndertekengeheim } from './koppeling-repo.js';
 import { eisSchool, eisUuid } from './scholen.js';
 
 /** Stap 1: a new key, shown to the caller once; only its hash is stored. */
@@ -22,4 +23,19 @@ export async function trekKoppelingIn(db: Db, schoolId: string): Promise<number>
     await eisSchool(trx, schoolId, true);
     return trekSleutelsIn(trx, schoolId);
   });
+}
+
+/**
+ * Standard Webhooks signing for the koppeling: a new secret (shown once) that every key in force now
+ * requires, or, with `aan: false`, no signing. Boom may sign with the old and the new secret at once
+ * while it switches over: any matching signature passes.
+ */
+export async function zetOndertekening(db: Db, schoolId: string, aan: boolean) {
+  eisUuid(schoolId);
+  const geheim = aan ? nieuwOndertekengeheim() : null;
+  const sleutels = await inTransaction(db, async (trx) => {
+    await eisSchool(trx, schoolId, true);
+    return zetOndertekengeheim(trx, schoolId, geheim);
+  });
+  return { ondertekengeheim: geheim, sleutels };
 }

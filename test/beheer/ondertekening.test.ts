@@ -1,0 +1,67 @@
+import { Webhook } from 'standardwebhooks';
+import t from 'tap';
+import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { aanlevering, maakLeerling, maakToets, resultaat } from '../helpers/fixtures.js';
+
+async function lever(ctx: TestContext, sleutel: string, geheim?: string) {
+  const payload = JSON.stringify(aanlevering([resultaat()]));
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${sleutel}`,
+    'content-type': 'application/json',
+  };
+  if (geheim) {
+    const now = new Date();
+    headers['webhook-id'] = `msg_${Math.random()}`;
+    headers['webhook-timestamp'] = String(Math.floor(now.getTime() / 1000));
+    headers['webhook-signature'] = new Webhook(geheim).sign(headers['webhook-id'], now, payload);
+  }
+  return ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers, payload });
+}
+
+t.test('operators turn signing on and off per koppeling; a new key inherits the secret', async (t) => {
+  const ctx = await buildTestApp(t);
+  const school = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/beheer/scholen',
+    headers: ctx.beheer,
+    payload: { naam: 'Het Palet' },
+  });
+  const schoolId = school.json().id;
+  await maakLeerling(ctx.db, schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
+  await maakToets(ctx.db);
+  const url = `/v1/beheer/scholen/${schoolId}/koppeling`;
+  const k1 = (await ctx.app.inject({ method: 'POST', url, headers: ctx.beheer })).json().autorisatiesleutel;
+
+  const aan = await ctx.app.inject({ method: 'POST', url: `${url}/ondertekening`, headers: ctx.beheer });
+  t.equal(aan.statusCode, 201);
+  t.equal(aan.headers['cache-control'], 'no-store');
+  const geheim: string = aan.json().ondertekengeheim;
+  t.match(geheim, /^whsec_[A-Za-z0-9+/]{43}=$/);
+  t.equal(aan.json().sleutels, 1);
+
+  t.equal((await lever(ctx, k1)).statusCode, 401, 'unsigned is refused');
+  t.equal(
+    (await lever(ctx, k1, 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).statusCode,
+    401,
+    'another secret is refused',
+  );
+  t.equal((await lever(ctx, k1, geheim)).statusCode, 200, 'signed is accepted');
+
+  const k2 = (await ctx.app.inject({ method: 'POST', url, headers: ctx.beheer })).json().autorisatiesleutel;
+  t.equal((await lever(ctx, k2)).statusCode, 401, 'the new key inherits signing');
+  t.equal((await lever(ctx, k2, geheim)).statusCode, 200);
+
+  const uit = await ctx.app.inject({ method: 'DELETE', url: `${url}/ondertekening`, headers: ctx.beheer });
+  t.equal(uit.statusCode, 200);
+  t.same(uit.json(), { ondertekengeheim: null, sleutels: 2 });
+  t.equal((await lever(ctx, k2)).statusCode, 200, 'unsigned accepted again');
+
+  const onbekend = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/beheer/scholen/00000000-0000-0000-0000-000000000000/koppeling/ondertekening',
+    headers: ctx.beheer,
+  });
+  t.equal(onbekend.statusCode, 404);
+  const zonderToken = await ctx.app.inject({ method: 'POST', url: `${url}/ondertekening` });
+  t.equal(zonderToken.statusCode, 401);
+});
