@@ -50,6 +50,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => mislukteSleutels.close());
 
   app.setErrorHandler(handleError);
+  // An empty body sent as JSON (a POST without content, from a client that always sets the header) is no
+  // body, not broken JSON. Boom's scope keeps its stricter parser.
+  const json = app.getDefaultJsonParser('remove', 'remove');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    json(request, body as string, done);
+  });
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
 
   await app.register(helmet, { contentSecurityPolicy: false });

@@ -1,0 +1,232 @@
+/**
+ * `npm run demo`: a realistic day of the coupling, told step by step.
+ *
+ * Against a running service: DEMO_URL=http://127.0.0.1:3000 OPERATOR_TOKEN=… npm run demo
+ * Without DEMO_URL it starts the service itself (embedded PostgreSQL in a temporary folder) and stops it after.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+interface Stap {
+  stap: string;
+  verzoek: string;
+  status: number;
+  uitkomst: string;
+}
+
+const stappen: Stap[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startService(): Promise<{ url: string; token: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'boomk-demo-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DATA_DIR: path.join(dir, '.data'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error('the service did not become ready within 60 s');
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const token = (await readFile(path.join(dir, '.data', 'operator-token'), 'utf8')).trim();
+  return {
+    url,
+    token,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function samenvatting(body: unknown): string {
+  const b = body as Record<string, unknown> | undefined;
+  if (!b || typeof b !== 'object') return '';
+  if (Array.isArray(b.resultaten)) {
+    return (b.resultaten as Array<{ resultaatKey: string; status: string; fout?: { code: string } }>)
+      .map((r) => `${r.resultaatKey}: ${r.fout ? `fout ${r.fout.code}` : r.status}`)
+      .join('; ');
+  }
+  if ('code' in b && 'status' in b && 'title' in b) return `${b.code}`;
+  if ('geheeld' in b) return `geheeld: ${b.geheeld}`;
+  if ('autorisatiesleutel' in b) return `sleutel uitgegeven (status ${b.status})`;
+  if (b.status === 'actief') return 'koppeling actief';
+  return '';
+}
+
+async function main() {
+  const own = process.env.DEMO_URL ? undefined : await startService();
+  const base = process.env.DEMO_URL ?? own!.url;
+  const token = process.env.OPERATOR_TOKEN ?? own?.token;
+  if (!token) throw new Error('set OPERATOR_TOKEN to the service operator token');
+  const beheer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  async function call(
+    stap: string,
+    method: string,
+    pad: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) {
+    const res = await fetch(`${base}${pad}`, {
+      method,
+      headers: body === undefined ? { authorization: headers.authorization! } : headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    const replay = res.headers.get('idempotent-replayed') ? ' (Idempotent-Replayed)' : '';
+    stappen.push({
+      stap,
+      verzoek: `${method} ${pad.replace(/[0-9a-f-]{36}/, '{school}')}`,
+      status: res.status,
+      uitkomst: samenvatting(json) + replay,
+    });
+    return json;
+  }
+
+  try {
+    const achtervoegsel = randomUUID().slice(0, 6);
+    const school = await call('1 school aanmaken', 'POST', '/v1/beheer/scholen', beheer, {
+      naam: `Demo-school ${achtervoegsel}`,
+    });
+    const s = `/v1/beheer/scholen/${school.id}`;
+    const { autorisatiesleutel } = await call('1 sleutel uitgeven', 'POST', `${s}/koppeling`, beheer);
+    const boom = { authorization: `Bearer ${autorisatiesleutel}`, 'content-type': 'application/json' };
+    await call('2 AANVRAGEN in Boom', 'POST', '/v1/boom/koppeling', { authorization: boom.authorization });
+
+    await call('catalogus', 'PUT', '/v1/beheer/toetsen/BLVS-SP', beheer, {
+      naam: 'Boom LVS Spelling',
+      vak: 'spelling',
+      onderdelen: [
+        { code: 'WOORDEN', naam: 'Woorden' },
+        { code: 'WERKWOORDEN', naam: 'Werkwoorden' },
+      ],
+    });
+    await call('DLE-normen', 'PUT', '/v1/beheer/dle-normen', beheer, {
+      items: [
+        { vak: 'spelling', fase: 'F2', toetsdoel: 'PO-midden', normDle: 20 },
+        { vak: 'rekenen', fase: 'F2', toetsdoel: 'PO-midden', normDle: 18 },
+      ],
+    });
+    await call('3 leerling Amira', 'PUT', `${s}/leerlingen/LL-1001`, beheer, {
+      boomLeerlingnummer: '4839201',
+      fase: 'F2',
+      toetsdoel: 'PO-midden',
+    });
+    await call('3 leerling Bram', 'PUT', `${s}/leerlingen/LL-1002`, beheer, {
+      fase: 'F2',
+      toetsdoel: 'PO-midden',
+    });
+    await call('4 schooltoetsen', 'PUT', `${s}/schooltoetsen`, beheer, { toetsen: ['BLVS-SP'] });
+
+    const r = (key: string, nr: string, over: Record<string, unknown> = {}) => ({
+      resultaatKey: key,
+      revisie: 1,
+      reden: 'nieuw',
+      boomLeerlingnummer: nr,
+      toets: { code: 'BLVS-SP', versie: 'A' },
+      toetsonderdeel: { code: 'WOORDEN' },
+      afnamedatum: '2026-02-03',
+      toetsscore: { aantalOpgaven: 40, aantalGoed: 27 },
+      referentiescores: [{ code: 'DLE', waarde: '22' }],
+      normversie: '2019',
+      ...over,
+    });
+    const ochtend = {
+      berichtId: `demo-${achtervoegsel}-1`,
+      verzondenOp: new Date().toISOString(),
+      resultaten: [
+        r('BTC-R-1', '4839201'),
+        r('BTC-R-2', '5550123'), // Bram's number is not entered yet
+        r('BTC-R-3', '4839201', { toets: { code: 'BLVS-RW' }, toetsonderdeel: null }), // not in the catalogue yet
+      ],
+    };
+    await call('Boom: nieuwe resultaten', 'POST', '/v1/boom/resultaten', boom, ochtend);
+    await call('Boom: zelfde bericht opnieuw', 'POST', '/v1/boom/resultaten', boom, ochtend);
+    await call('Boom: zelfde resultaat, nieuw bericht', 'POST', '/v1/boom/resultaten', boom, {
+      ...ochtend,
+      berichtId: `demo-${achtervoegsel}-2`,
+      resultaten: [r('BTC-R-1', '4839201')],
+    });
+    await call('Boom: hernormering', 'POST', '/v1/boom/resultaten', boom, {
+      berichtId: `demo-${achtervoegsel}-3`,
+      verzondenOp: new Date().toISOString(),
+      resultaten: [
+        r('BTC-R-1', '4839201', {
+          revisie: 2,
+          reden: 'hernormering',
+          referentiescores: [{ code: 'DLE', waarde: '23.5' }],
+        }),
+      ],
+    });
+    const fouten = await call(
+      'fouten bekijken',
+      'GET',
+      `/v1/beheer/fouten?schoolId=${school.id}&status=open`,
+      beheer,
+    );
+    stappen[stappen.length - 1]!.uitkomst = fouten.items
+      .map((f: { resultaatKey: string; code: string }) => `${f.resultaatKey}: ${f.code}`)
+      .join('; ');
+    await call('herstel: Boom-nummer Bram', 'PUT', `${s}/leerlingen/LL-1002`, beheer, {
+      boomLeerlingnummer: '5550123',
+    });
+    await call('herstel: toets BLVS-RW', 'PUT', '/v1/beheer/toetsen/BLVS-RW', beheer, {
+      naam: 'Boom LVS Rekenen-Wiskunde',
+      vak: 'rekenen',
+      onderdelen: [],
+    });
+    const res = await call('huidige resultaten', 'GET', `${s}/resultaten`, beheer);
+    stappen[stappen.length - 1]!.uitkomst = res.items
+      .map(
+        (i: {
+          resultaatKey: string;
+          revisie: number;
+          dle: number;
+          dleVerschil: number | null;
+          inDoorstroomgrafiek: boolean;
+        }) =>
+          `${i.resultaatKey} r${i.revisie} dle ${i.dle} (${i.dleVerschil === null ? 'geen norm' : `${i.dleVerschil >= 0 ? '+' : ''}${i.dleVerschil}`})${i.inDoorstroomgrafiek ? ' ●' : ''}`,
+      )
+      .join('; ');
+  } finally {
+    await own?.stop();
+  }
+
+  const kol = (k: keyof Stap) => Math.max(k.length, ...stappen.map((s) => String(s[k]).length));
+  const w = { stap: kol('stap'), verzoek: kol('verzoek'), status: kol('status') };
+  const regel = (s: Record<keyof Stap, string | number>) =>
+    `${String(s.stap).padEnd(w.stap)}  ${String(s.verzoek).padEnd(w.verzoek)}  ${String(s.status).padEnd(w.status)}  ${s.uitkomst}`;
+  console.log(regel({ stap: 'stap', verzoek: 'verzoek', status: 'status', uitkomst: 'uitkomst' }));
+  console.log('-'.repeat(w.stap + w.verzoek + w.status + 20));
+  for (const s of stappen) console.log(regel(s));
+  console.log('\n● = rode stip in de Doorstroomgrafiek (toets geactiveerd bij de school)');
+}
+
+await main();
