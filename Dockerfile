@@ -1,8 +1,7 @@
 # syntax=docker/dockerfile:1
 # boom-koppeling: build the TypeScript in one stage, run the compiled JavaScript in a slim one.
 # The container always gets DATABASE_URL, so embedded-postgres's install script (which readies its
-# binaries) is skipped. Its binaries, an optional dependency, must stay installed all the same:
-# embedded-postgres imports them when it is loaded, and server.ts loads it even with DATABASE_URL.
+# binaries) is skipped; server.ts loads embedded-postgres only when DATABASE_URL is unset.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -4,28 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './beheer/operator-token.js';
 import { redisTeller } from './boom/mislukte-sleutels.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
 import { createLogger } from './logger.js';
 import { verwijderOudeBerichten } from './retentie.js';
 
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
-}
-
 /** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   const log = createLogger(config);
   let embedded: EmbeddedDatabase | undefined;
   let app: FastifyInstance | undefined;

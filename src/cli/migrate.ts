@@ -1,10 +1,10 @@
 /** `npm run migrate`: brings the schema up to date on DATABASE_URL, or on the embedded server in DATA_DIR. */
 import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger(config);
 const embedded = config.DATABASE_URL
   ? undefined

@@ -1,10 +1,10 @@
 /** `npm run retentie`: removes delivery bodies older than BEWAARTERMIJN_BERICHTEN_DAGEN (default 30). */
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createDb } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { verwijderOudeBerichten } from '../retentie.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger(config);
 if (!config.DATABASE_URL) {
   log.fatal({}, 'DATABASE_URL is required: run retention against the database the service uses');
