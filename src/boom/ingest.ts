@@ -1,9 +1,9 @@
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { verwerkResultaten } from '../verwerking/index.js';
-import { inhoudHash } from '../verwerking/inhoud.js';
-import { claimAanbieding, eerdereAanbieding, rondAanbiedingAf, schoolInstelling } from './repository.js';
+import { verwerk } from '../verwerking/index.js';
+import { aanleveringHashes } from '../verwerking/inhoud.js';
+import { claimAanbieding, eerdereAanbieding, rondAanbiedingAf } from './repository.js';
 import type { Aanlevering, AanleveringAntwoord } from './schema.js';
 
 export interface IngestUitkomst {
@@ -14,9 +14,13 @@ export interface IngestUitkomst {
 /**
  * One delivery from Boom, in one transaction: claim the berichtId (or answer the stored response
  * again), handle every result, record the counts. A 2xx is sent only after this commits.
+ * Round trips: the claim also reads the school's setting and locks the result keys; the lookups are one
+ * statement; the writes and the recorded response are one statement.
  */
 export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering): Promise<IngestUitkomst> {
-  const hash = inhoudHash(aanlevering);
+  const hashes = aanleveringHashes(aanlevering);
+  const hash = hashes.geheel;
+  const keys = [...new Set(aanlevering.resultaten.map((r) => r.resultaatKey))];
   return inTransaction(db, async (trx) => {
     const claim = await claimAanbieding(trx, {
       schoolId,
@@ -24,6 +28,7 @@ export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering)
       hash,
       aantal: aanlevering.resultaten.length,
       bericht: aanlevering,
+      keys,
     });
     if (!claim) {
       const eerder = await eerdereAanbieding(trx, schoolId, aanlevering.berichtId);
@@ -34,17 +39,22 @@ export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering)
         detail: `berichtId ${aanlevering.berichtId} werd eerder met een andere inhoud aangeboden`,
       });
     }
-    const school = { id: schoolId, boomWijzigingenVerwerken: await schoolInstelling(trx, schoolId) };
-    const items = aanlevering.resultaten.map((resultaat) => ({ resultaat }));
-    const resultaten = await verwerkResultaten(trx, school, items, claim.id);
-    const perStatus: Record<string, number> = {};
-    for (const r of resultaten) perStatus[r.status] = (perStatus[r.status] ?? 0) + 1;
-    const antwoord: AanleveringAntwoord = {
-      berichtId: aanlevering.berichtId,
-      ontvangenOp: claim.ontvangen_op.toISOString(),
-      resultaten,
-    };
-    await rondAanbiedingAf(trx, claim.id, perStatus, antwoord);
-    return { antwoord, herhaald: false };
+    const school = { id: schoolId, boomWijzigingenVerwerken: claim.verwerken };
+    const items = aanlevering.resultaten.map((resultaat, i) => ({ resultaat, hash: hashes.perResultaat[i] }));
+    let antwoord: AanleveringAntwoord | undefined;
+    await verwerk(trx, school, items, claim.id, {
+      sleutelsVergrendeld: true,
+      afronding: (resultaten) => {
+        const perStatus: Record<string, number> = {};
+        for (const r of resultaten) perStatus[r.status] = (perStatus[r.status] ?? 0) + 1;
+        antwoord = {
+          berichtId: aanlevering.berichtId,
+          ontvangenOp: claim.ontvangen_op.toISOString(),
+          resultaten,
+        };
+        return rondAanbiedingAf(claim.id, perStatus, antwoord);
+      },
+    });
+    return { antwoord: antwoord!, herhaald: false };
   });
 }

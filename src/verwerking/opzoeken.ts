@@ -3,45 +3,59 @@ import type { Database } from '../db/types.js';
 import type { Gevonden, Huidig, Leerling } from './beslissing.js';
 import type { TeVerwerken } from './types.js';
 
-/** The lookups of a whole batch: one query each for pupils, tests with onderdelen, and current results. */
+export interface Opgezocht extends Gevonden {
+  /** `resultaatKey \0 revisie` of the open foutmeldingen of the batch's keys. */
+  openFouten: Set<string>;
+}
+
+export function revisieSleutel(resultaatKey: string, revisie: number): string {
+  return `${resultaatKey}\u0000${revisie}`;
+}
+
+/**
+ * The lookups of a whole batch in one statement (one round trip): the pupils by Boom number, the tests
+ * with their onderdelen, the current results, and which revisies have an open foutmelding. Run after
+ * the keys are locked, in a statement of its own, so it sees what the holders of those locks committed.
+ */
 export async function zoekOp(
   trx: Transaction<Database>,
   schoolId: string,
   items: TeVerwerken[],
   keys: string[],
-): Promise<Gevonden> {
+): Promise<Opgezocht> {
   const nummers = [...new Set(items.map((i) => i.resultaat.boomLeerlingnummer))];
   const toetsCodes = [...new Set(items.map((i) => i.resultaat.toets.code))];
 
-  const [leerlingRows, toetsRows, huidigRows] = await Promise.all([
-    trx
-      .selectFrom('leerlingen')
-      .select(['leerling_id', 'boom_leerlingnummer', 'toetsdoel'])
-      .where('school_id', '=', schoolId)
-      .where('boom_leerlingnummer', '=', sql<string>`ANY(${nummers}::text[])`)
-      .execute(),
-    sql<{ code: string; onderdelen: string[] }>`
-      SELECT t.code, coalesce(array_agg(o.code) FILTER (WHERE o.code IS NOT NULL), '{}') AS onderdelen
-        FROM toetsen t LEFT JOIN toetsonderdelen o ON o.toets_code = t.code
-       WHERE t.code = ANY(${toetsCodes}::text[])
-       GROUP BY t.code`.execute(trx),
-    trx
-      .selectFrom('toetsresultaten')
-      .select(['resultaat_key', 'revisie', 'inhoud_hash'])
-      .where('school_id', '=', schoolId)
-      .where('resultaat_key', '=', sql<string>`ANY(${keys}::text[])`)
-      .execute(),
-  ]);
+  const { rows } = await sql<{
+    leerlingen: Array<[string, string, string | null]>;
+    toetsen: Array<[string, string[]]>;
+    huidig: Array<[string, number, string]>;
+    open_fouten: Array<[string, number]>;
+  }>`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_array(l.boom_leerlingnummer, l.leerling_id, l.toetsdoel)), '[]')
+         FROM leerlingen l
+        WHERE l.school_id = ${schoolId}::uuid AND l.boom_leerlingnummer = ANY(${nummers}::text[])) AS leerlingen,
+      (SELECT coalesce(json_agg(json_build_array(t.code,
+                (SELECT coalesce(array_agg(o.code), '{}') FROM toetsonderdelen o WHERE o.toets_code = t.code))), '[]')
+         FROM toetsen t
+        WHERE t.code = ANY(${toetsCodes}::text[])) AS toetsen,
+      (SELECT coalesce(json_agg(json_build_array(r.resultaat_key, r.revisie, encode(r.inhoud_hash, 'hex'))), '[]')
+         FROM toetsresultaten r
+        WHERE r.school_id = ${schoolId}::uuid AND r.resultaat_key = ANY(${keys}::text[])) AS huidig,
+      (SELECT coalesce(json_agg(json_build_array(f.resultaat_key, f.revisie)), '[]')
+         FROM foutmeldingen f
+        WHERE f.school_id = ${schoolId}::uuid AND f.status = 'open' AND f.resultaat_key = ANY(${keys}::text[]))
+        AS open_fouten`.execute(trx);
+  const rij = rows[0]!;
 
-  const leerlingen = new Map<string, Leerling>();
-  for (const l of leerlingRows) {
-    if (l.boom_leerlingnummer !== null) {
-      leerlingen.set(l.boom_leerlingnummer, { leerlingId: l.leerling_id, toetsdoel: l.toetsdoel });
-    }
-  }
-  const toetsen = new Map(toetsRows.rows.map((t) => [t.code, new Set(t.onderdelen)]));
-  const huidig = new Map<string, Huidig>(
-    huidigRows.map((h) => [h.resultaat_key, { revisie: h.revisie, hash: h.inhoud_hash }]),
+  const leerlingen = new Map<string, Leerling>(
+    rij.leerlingen.map(([nummer, leerlingId, toetsdoel]) => [nummer, { leerlingId, toetsdoel }]),
   );
-  return { leerlingen, toetsen, huidig };
+  const toetsen = new Map(rij.toetsen.map(([code, onderdelen]) => [code, new Set(onderdelen)]));
+  const huidig = new Map<string, Huidig>(
+    rij.huidig.map(([key, revisie, hash]) => [key, { revisie, hash: Buffer.from(hash, 'hex') }]),
+  );
+  const openFouten = new Set(rij.open_fouten.map(([key, revisie]) => revisieSleutel(key, revisie)));
+  return { leerlingen, toetsen, huidig, openFouten };
 }
