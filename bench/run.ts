@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Autocannon from 'autocannon';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -34,6 +35,7 @@ const CFG = {
   leerlingen: getal('BENCH_LEERLINGEN', 30_000),
   duurA: getal('BENCH_DUUR_A', 10),
   opwarmA: getal('BENCH_OPWARM_A', 2),
+  rondesA: getal('BENCH_RONDES_A', 3),
   verbindingenA: (process.env.BENCH_VERBINDINGEN_A ?? '10,50').split(',').map(Number),
   resultatenB: getal('BENCH_RESULTATEN_B', 100_000),
   perLeveringB: getal('BENCH_PER_LEVERING_B', 500),
@@ -183,6 +185,63 @@ interface FaseMeting {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** Rounds of one side of phase A together: requests/s over all rounds; p50 and p99 the median of the rounds'. */
+function samen(rondes: Autocannon.Result[]) {
+  const mediaan = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const ok = rondes.reduce((n, r) => n + r['2xx'], 0);
+  const duur = rondes.reduce((n, r) => n + r.duration, 0);
+  return {
+    reqS: ok / duur,
+    p50: mediaan(rondes.map((r) => r.latency.p50)),
+    p99: mediaan(rondes.map((r) => r.latency.p99)),
+    p99Rondes: rondes.map((r) => r.latency.p99),
+    reqSRondes: rondes.map((r) => Math.round(r['2xx'] / r.duration)),
+    non2xx: rondes.reduce((n, r) => n + r.non2xx, 0),
+    errors: rondes.reduce((n, r) => n + r.errors + r.timeouts, 0),
+  };
+}
+
+/** Adds one round's measurement to a phase's: time-weighted averages, summed counts, statements merged. */
+function voegToe(metingen: Record<string, FaseMeting>, naam: string, m: FaseMeting): void {
+  const a = metingen[naam];
+  if (!a) {
+    metingen[naam] = m;
+    return;
+  }
+  const wa = a.cpu.wandS;
+  const wb = m.cpu.wandS;
+  const gew = (x: number, y: number) => (x * wa + y * wb) / (wa + wb);
+  const wacht: Record<string, number> = {};
+  for (const k of new Set([...Object.keys(a.wacht), ...Object.keys(m.wacht)])) {
+    wacht[k] = Math.round(gew(a.wacht[k] ?? 0, m.wacht[k] ?? 0) * 100) / 100;
+  }
+  const statements = new Map<string, FaseMeting['statements'][number]>();
+  for (const st of [...a.statements, ...m.statements]) {
+    const e = statements.get(st.query);
+    if (!e) statements.set(st.query, { ...st });
+    else {
+      e.calls = String(Number(e.calls) + Number(st.calls));
+      e.rows = String(Number(e.rows) + Number(st.rows));
+      e.total_ms += st.total_ms;
+      e.wal_mb += st.wal_mb;
+      e.mean_ms = e.total_ms / Number(e.calls);
+    }
+  }
+  metingen[naam] = {
+    cpu: {
+      wandS: wa + wb,
+      service: gew(a.cpu.service, m.cpu.service),
+      postgres: gew(a.cpu.postgres, m.cpu.postgres),
+      bench: gew(a.cpu.bench, m.cpu.bench),
+      bare: gew(a.cpu.bare, m.cpu.bare),
+    },
+    wacht: Object.fromEntries(Object.entries(wacht).sort((x, y) => y[1] - x[1])),
+    statements: [...statements.values()].sort((x, y) => y.total_ms - x.total_ms),
+    walMb: a.walMb + m.walMb,
+    walSyncs: a.walSyncs + m.walSyncs,
+  };
+}
+
 async function main(): Promise<number> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'boomk-bench-'));
   let service: ChildProcess | undefined;
@@ -273,8 +332,12 @@ async function main(): Promise<number> {
     );
 
     const pids = { service: svcPid, postmaster, bare: barePid };
-    async function meet<T>(app: string, fn: () => Promise<T>): Promise<{ uit: T; meting: FaseMeting }> {
-      await c.query('CHECKPOINT');
+    async function meet<T>(
+      app: string,
+      fn: () => Promise<T>,
+      checkpoint = true,
+    ): Promise<{ uit: T; meting: FaseMeting }> {
+      if (checkpoint) await c.query('CHECKPOINT');
       await c.query('SELECT pg_stat_statements_reset()');
       const wal0 = await walStats(c);
       const wacht = new WachtSampler(monitor, app);
@@ -393,45 +456,49 @@ async function main(): Promise<number> {
             },
           ],
         });
-      // Bare first, then the service, each after a short warm-up of its own.
-      say(`A: bare route, ${conns} connections`);
+      // Short rounds, alternating bare and service (and which goes first), so both meet the same noise.
+      say(`A: ${conns} connections, ${CFG.rondesA} rounds of bare route and service alternating`);
       await kanon(`${bareUrl}/bare`, `WB${conns}`, false, CFG.opwarmA, null);
-      const bareRun = await meet('bench-bare', () =>
-        kanon(`${bareUrl}/bare`, `B${conns}`, false, CFG.duurA, null),
-      );
-      say(`A: service, ${conns} connections`);
       await kanon(`${svcUrl}/v1/boom/resultaten`, `WA${conns}`, true, CFG.opwarmA, null);
+      await c.query('CHECKPOINT');
       const bodies: string[] = [];
-      const svcRun = await meet('boom-koppeling', () =>
-        kanon(`${svcUrl}/v1/boom/resultaten`, `A${conns}`, true, CFG.duurA, bodies),
-      );
+      const bareRondes: Autocannon.Result[] = [];
+      const svcRondes: Autocannon.Result[] = [];
+      const rondeDuur = Math.max(1, Math.round(CFG.duurA / CFG.rondesA));
+      for (let ronde = 0; ronde < CFG.rondesA; ronde++) {
+        const bareRonde = async () => {
+          const r = await meet(
+            'bench-bare',
+            () => kanon(`${bareUrl}/bare`, `B${conns}`, false, rondeDuur, null),
+            false,
+          );
+          bareRondes.push(r.uit);
+          voegToe(metingen, `A${conns} bare`, r.meting);
+        };
+        const svcRonde = async () => {
+          const r = await meet(
+            'boom-koppeling',
+            () => kanon(`${svcUrl}/v1/boom/resultaten`, `A${conns}`, true, rondeDuur, bodies),
+            false,
+          );
+          svcRondes.push(r.uit);
+          voegToe(metingen, `A${conns} service`, r.meting);
+        };
+        if (ronde % 2 === 0) {
+          await bareRonde();
+          await svcRonde();
+        } else {
+          await svcRonde();
+          await bareRonde();
+        }
+      }
       const ledger: Post[] = [];
       boekAf(bodies, ledger, schoolUitKey);
       const check = await controleerLedger(`A${conns}`, ledger, `A${conns}-`, 'toegepast');
-      const svc = svcRun.uit;
-      const b = bareRun.uit;
-      const rij = {
-        verbindingen: conns,
-        service: {
-          reqS: svc['2xx'] / svc.duration,
-          p50: svc.latency.p50,
-          p99: svc.latency.p99,
-          non2xx: svc.non2xx,
-          errors: svc.errors + svc.timeouts,
-        },
-        bare: {
-          reqS: b['2xx'] / b.duration,
-          p50: b.latency.p50,
-          p99: b.latency.p99,
-          non2xx: b.non2xx,
-          errors: b.errors + b.timeouts,
-        },
-        ledger: check,
-      };
-      if (svc.non2xx || svc.errors || svc.timeouts)
-        fouten.push(`A${conns}: ${svc.non2xx} non-2xx, ${svc.errors} errors`);
-      metingen[`A${conns} service`] = svcRun.meting;
-      metingen[`A${conns} bare`] = bareRun.meting;
+      const svc = samen(svcRondes);
+      const b = samen(bareRondes);
+      const rij = { verbindingen: conns, service: svc, bare: b, ledger: check };
+      if (svc.non2xx || svc.errors) fouten.push(`A${conns}: ${svc.non2xx} non-2xx, ${svc.errors} errors`);
       fasenA.push(rij);
       say(
         `A${conns}: service ${rij.service.reqS.toFixed(0)} req/s p50 ${rij.service.p50} ms p99 ${rij.service.p99} ms | bare ${rij.bare.reqS.toFixed(0)} req/s p99 ${rij.bare.p99} ms`,

@@ -41,8 +41,8 @@ export async function zoekOp(
          FROM toetsen t
         WHERE t.code = ANY(${toetsCodes}::text[])) AS toetsen,
       (SELECT coalesce(json_agg(json_build_array(r.resultaat_key, r.revisie, encode(r.inhoud_hash, 'hex'))), '[]')
-         FROM toetsresultaten r
-        WHERE r.school_id = ${schoolId}::uuid AND r.resultaat_key = ANY(${keys}::text[])) AS huidig,
+         FROM unnest(${keys}::text[]) AS k
+         JOIN toetsresultaten r ON r.school_id = ${schoolId}::uuid AND r.resultaat_key = k) AS huidig,
       (SELECT coalesce(json_agg(json_build_array(f.resultaat_key, f.revisie)), '[]')
          FROM foutmeldingen f
         WHERE f.school_id = ${schoolId}::uuid AND f.status = 'open' AND f.resultaat_key = ANY(${keys}::text[]))
