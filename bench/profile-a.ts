@@ -87,7 +87,11 @@ try {
   await klaar;
   const file = (await readdir(`${tmp}/prof`))[0]!;
   const prof = JSON.parse(await readFile(`${tmp}/prof/${file}`, 'utf8')) as {
-    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+    nodes: Array<{
+      id: number;
+      children?: number[];
+      callFrame: { functionName: string; url: string; lineNumber: number };
+    }>;
     samples: number[];
     timeDeltas: number[];
   };
@@ -120,6 +124,27 @@ try {
   console.log('top functions (self time per delivery):');
   for (const [k, v] of [...perFunctie.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
     console.log(`  ${(v / 1e3 / res['2xx']).toFixed(3)} ms  ${k}`);
+  // Who calls the heaviest native frames: the JS stack above each, by time.
+  const ouder = new Map<number, number>();
+  for (const node of prof.nodes) for (const k of node.children ?? []) ouder.set(k, node.id);
+  const perId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const stapels = new Map<string, number>();
+  for (const node of prof.nodes) {
+    if (!['writev', 'writeBuffer'].includes(node.callFrame.functionName)) continue;
+    const keten: string[] = [];
+    for (let p = ouder.get(node.id); p !== undefined && keten.length < 9; p = ouder.get(p)) {
+      const f = perId.get(p)!.callFrame;
+      keten.push(
+        `${f.functionName || '?'}@${f.url.replace(/.*node_modules\//, '').replace(/.*\//, '')}:${f.lineNumber}`,
+      );
+    }
+    const k = `${node.callFrame.functionName} <- ${keten.join(' <- ')}`;
+    stapels.set(k, (stapels.get(k) ?? 0) + (perNode.get(node.id) ?? 0));
+  }
+  console.log('callers of the socket writes:');
+  for (const [k, v] of [...stapels.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+    console.log(`  ${(v / 1e3 / res['2xx']).toFixed(3)} ms  ${k}`);
+  }
 } finally {
   await server.stop();
   await rm(tmp, { recursive: true, force: true });

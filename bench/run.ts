@@ -4,7 +4,7 @@
  * raw COPY. Prints every figure, the ratios and a pass/fail per target; writes them into bench/RESULTS.md.
  * See bench/README.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -824,6 +824,11 @@ async function schrijfResultaten(md: string): Promise<void> {
       ? `${oud.slice(0, i)}${BEGIN}\n${md}\n${END}${oud.slice(j + END.length)}`
       : `${oud}\n${BEGIN}\n${md}\n${END}\n`;
   await writeFile(file, nieuw);
+  // The repository's formatter owns Markdown layout too (npm run lint checks it).
+  spawnSync(path.join(ROOT, 'node_modules/.bin/biome'), ['format', '--write', file], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
 }
 
 function f(n: number, d = 0): string {
