@@ -47,13 +47,17 @@ export class RssSampler {
   }
 }
 
-/** utime + stime of one process, in seconds (0 when it is gone). */
-function cpuSeconden(pid: number): number {
+/**
+ * utime + stime of one process, in seconds (0 when it is gone); with `kinderen`, plus the CPU of its
+ * children that exited and were reaped (cutime + cstime), such as PostgreSQL backends of closed connections.
+ */
+function cpuSeconden(pid: number, kinderen = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces: fields are counted after the closing parenthesis.
     const velden = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(velden[11]) + Number(velden[12])) / HZ;
+    const eigen = Number(velden[11]) + Number(velden[12]);
+    return (kinderen ? eigen + Number(velden[13]) + Number(velden[14]) : eigen) / HZ;
   } catch {
     return 0;
   }
@@ -88,7 +92,10 @@ export interface CpuStand {
 
 /** CPU seconds used so far by the service, PostgreSQL (all its processes), the bench itself and the bare app. */
 export function cpuStand(p: { service?: number; postmaster: number; bare?: number }): CpuStand {
-  const pg = postgresProcessen(p.postmaster).reduce((som, pid) => som + cpuSeconden(pid), 0);
+  const pg = postgresProcessen(p.postmaster).reduce(
+    (som, pid) => som + cpuSeconden(pid, pid === p.postmaster),
+    0,
+  );
   const eigen = process.cpuUsage();
   return {
     t: performance.now() / 1000,

@@ -3,6 +3,7 @@ import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { verwerk } from '../verwerking/index.js';
 import { aanleveringHashes } from '../verwerking/inhoud.js';
+import { leesOpgezocht } from '../verwerking/opzoeken.js';
 import { claimAanbieding, eerdereAanbieding, rondAanbiedingAf } from './repository.js';
 import type { Aanlevering, AanleveringAntwoord } from './schema.js';
 
@@ -14,13 +15,13 @@ export interface IngestUitkomst {
 /**
  * One delivery from Boom, in one transaction: claim the berichtId (or answer the stored response
  * again), handle every result, record the counts. A 2xx is sent only after this commits.
- * Round trips: the claim also reads the school's setting and locks the result keys; the lookups are one
- * statement; the writes and the recorded response are one statement.
+ * Round trips: the claim also reads the school's setting, locks the result keys and looks the results up;
+ * the writes and the recorded response are one statement.
  */
 export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering): Promise<IngestUitkomst> {
   const hashes = aanleveringHashes(aanlevering);
   const hash = hashes.geheel;
-  const keys = [...new Set(aanlevering.resultaten.map((r) => r.resultaatKey))];
+  const items = aanlevering.resultaten.map((resultaat, i) => ({ resultaat, hash: hashes.perResultaat[i] }));
   return inTransaction(db, async (trx) => {
     const claim = await claimAanbieding(trx, {
       schoolId,
@@ -28,7 +29,7 @@ export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering)
       hash,
       aantal: aanlevering.resultaten.length,
       bericht: aanlevering,
-      keys,
+      items,
     });
     if (!claim) {
       const eerder = await eerdereAanbieding(trx, schoolId, aanlevering.berichtId);
@@ -40,10 +41,9 @@ export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering)
       });
     }
     const school = { id: schoolId, boomWijzigingenVerwerken: claim.verwerken };
-    const items = aanlevering.resultaten.map((resultaat, i) => ({ resultaat, hash: hashes.perResultaat[i] }));
     let antwoord: AanleveringAntwoord | undefined;
     await verwerk(trx, school, items, claim.id, {
-      sleutelsVergrendeld: true,
+      opgezocht: leesOpgezocht(claim.opgezocht),
       afronding: (resultaten) => {
         const perStatus: Record<string, number> = {};
         for (const r of resultaten) perStatus[r.status] = (perStatus[r.status] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/types.js';
-import { sleutelLocks } from '../verwerking/repository.js';
+import { type OpgezochtRij, opzoeken } from '../verwerking/opzoeken.js';
+import type { TeVerwerken } from '../verwerking/types.js';
 
 /** A key that is in force: not withdrawn, not expired. */
 export async function zoekSleutel(db: Executor, hash: Buffer) {
@@ -40,20 +41,27 @@ export async function schoolInstelling(db: Executor, schoolId: string): Promise<
 
 /**
  * Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other.
- * The same round trip reads the school's BOOM WIJZIGINGEN VERWERKEN and, for a claimed delivery, takes
- * the advisory locks of its result keys (the claim reads no results, so the locks may share its statement).
+ * The same round trip reads the school's BOOM WIJZIGINGEN VERWERKEN and, for a claimed delivery, locks
+ * the result keys and looks the results up (`opzoeken`: it reads with a snapshot taken after the locks).
  */
 export async function claimAanbieding(
   db: Executor,
-  a: { schoolId: string; berichtId: string; hash: Buffer; aantal: number; bericht: unknown; keys: string[] },
-): Promise<{ id: string; ontvangen_op: Date; verwerken: boolean } | undefined> {
-  const { rows } = await sql<{ id: string; ontvangen_op: Date; verwerken: boolean; sloten: number }>`
+  a: {
+    schoolId: string;
+    berichtId: string;
+    hash: Buffer;
+    aantal: number;
+    bericht: unknown;
+    items: TeVerwerken[];
+  },
+): Promise<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij } | undefined> {
+  const { rows } = await sql<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij }>`
     WITH c AS (
       INSERT INTO aanbiedingen (school_id, bericht_id, inhoud_hash, aantal_resultaten, bericht)
       VALUES (${a.schoolId}::uuid, ${a.berichtId}, ${a.hash}, ${a.aantal}, ${JSON.stringify(a.bericht)}::jsonb)
       ON CONFLICT (school_id, bericht_id) WHERE afgewezen_status IS NULL DO NOTHING
       RETURNING id, ontvangen_op)
-    SELECT c.id, c.ontvangen_op, s.boom_wijzigingen_verwerken AS verwerken, ${sleutelLocks(a.schoolId, a.keys)} AS sloten
+    SELECT c.id, c.ontvangen_op, s.boom_wijzigingen_verwerken AS verwerken, ${opzoeken(a.schoolId, a.items)} AS opgezocht
       FROM c JOIN scholen s ON s.id = ${a.schoolId}::uuid`.execute(db);
   return rows[0];
 }

@@ -22,22 +22,6 @@ export interface NieuweFout {
   melding: string;
 }
 
-/**
- * Transaction-scoped advisory locks on (school, resultaatKey), taken in a fixed order (by hash) so that two
- * batches sharing keys wait for each other instead of deadlocking. An expression (it counts the keys), so
- * that a caller can take the locks inside another statement: one that reads no results, because a
- * statement reads with the snapshot it started with, from before the locks were granted.
- */
-export function sleutelLocks(schoolId: string, keys: string[]): RawBuilder<number> {
-  return sql<number>`(SELECT count(pg_advisory_xact_lock(h))
-      FROM (SELECT DISTINCT hashtextextended(${schoolId}::text || ':' || k, 0) AS h
-              FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s)`;
-}
-
-export async function lockResultaatKeys(trx: Trx, schoolId: string, keys: string[]): Promise<void> {
-  await sql`SELECT ${sleutelLocks(schoolId, keys)}`.execute(trx);
-}
-
 /** One revisie to keep in the history; `huidig` when it also becomes the current result of its key. */
 export interface SchrijfRij extends RevisieRij {
   huidig: boolean;

@@ -2,9 +2,8 @@ import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { beslis, type Huidig } from './beslissing.js';
 import { inhoudHash } from './inhoud.js';
-import { revisieSleutel, zoekOp } from './opzoeken.js';
+import { type Opgezocht, revisieSleutel, zoekOp } from './opzoeken.js';
 import {
-  lockResultaatKeys,
   type NieuweFout,
   type ResultaatRij,
   type RevisieRij,
@@ -16,7 +15,7 @@ import type { SchoolContext, TeVerwerken, Uitkomst } from './types.js';
 /**
  * Handles a batch of results of one school in the caller's transaction, in order, and answers an
  * outcome per result (CONTRACT §2). A fixed number of set-based statements per batch, whatever its size:
- * lock the keys, look everything up in one statement, then write current results, history and errors
+ * lock the keys and look everything up in one statement, then write current results, history and errors
  * in one statement (and close resolved errors first, only when there are any).
  * Items with `foutId` are retries of that open foutmelding.
  */
@@ -30,8 +29,8 @@ export async function verwerkResultaten(
 }
 
 export interface VerwerkOpties {
-  /** The caller already holds the advisory locks of the batch's keys (see `sleutelLocks`). */
-  sleutelsVergrendeld?: boolean;
+  /** The caller already locked the keys and looked the batch up, with `opzoeken` in a statement of its own. */
+  opgezocht?: Opgezocht;
   /** A data-modifying statement on another table, made from the outcomes, written with the batch. */
   afronding?: (uitkomsten: Uitkomst[]) => RawBuilder<unknown>;
 }
@@ -45,10 +44,8 @@ export async function verwerk(
   opties: VerwerkOpties = {},
 ): Promise<Uitkomst[]> {
   if (items.length === 0) return [];
-  const keys = [...new Set(items.map((i) => i.resultaat.resultaatKey))];
-  // Results with the same key are decided one after the other, across requests and instances.
-  if (!opties.sleutelsVergrendeld) await lockResultaatKeys(trx, school.id, keys);
-  const gevonden = await zoekOp(trx, school.id, items, keys);
+  // Locks the keys first: results with the same key are decided one after the other, across requests.
+  const gevonden = opties.opgezocht ?? (await zoekOp(trx, school.id, items));
 
   const huidig = new Map<string, Huidig>(gevonden.huidig);
   const nieuwHuidig = new Map<string, ResultaatRij>();
