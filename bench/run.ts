@@ -181,6 +181,7 @@ interface FaseMeting {
   statements: Awaited<ReturnType<typeof topStatements>>;
   walMb: number;
   walSyncs: number;
+  rssPiekMb: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ function voegToe(metingen: Record<string, FaseMeting>, naam: string, m: FaseMeti
     statements: [...statements.values()].sort((x, y) => y.total_ms - x.total_ms),
     walMb: a.walMb + m.walMb,
     walSyncs: a.walSyncs + m.walSyncs,
+    rssPiekMb: Math.max(a.rssPiekMb, m.rssPiekMb),
   };
 }
 
@@ -341,6 +343,7 @@ async function main(): Promise<number> {
       await c.query('SELECT pg_stat_statements_reset()');
       const wal0 = await walStats(c);
       const wacht = new WachtSampler(monitor, app);
+      rss.resetFase();
       const voor = cpuStand(pids);
       const uit = await fn();
       const na = cpuStand(pids);
@@ -354,6 +357,7 @@ async function main(): Promise<number> {
           statements: await topStatements(c),
           walMb: (Number(wal1.wal_bytes) - Number(wal0.wal_bytes)) / 1048576,
           walSyncs: Number(wal1.wal_sync) - Number(wal0.wal_sync),
+          rssPiekMb: rss.fasePiekMb,
         },
       };
     }
@@ -895,8 +899,10 @@ function rapport(u: any): string {
     "connection states sampled every 100 ms from pg_stat_activity (average number of the app's connections in each).",
   );
   r.push('');
-  r.push('| phase | wall s | node (app) | postgres | load client | WAL MB | WAL syncs | connection states |');
-  r.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  r.push(
+    '| phase | wall s | node (app) | postgres | load client | WAL MB | WAL syncs | service RSS peak MB | connection states |',
+  );
+  r.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [naam, me] of Object.entries(u.metingen) as Array<[string, FaseMeting]>) {
     const app = naam.includes('bare') ? me.cpu.bare : me.cpu.service;
     const states = Object.entries(me.wacht)
@@ -904,7 +910,7 @@ function rapport(u: any): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     r.push(
-      `| ${naam} | ${f(me.cpu.wandS, 1)} | ${f(app, 2)} | ${f(me.cpu.postgres, 2)} | ${f(me.cpu.bench, 2)} | ${f(me.walMb, 1)} | ${f(me.walSyncs)} | ${states} |`,
+      `| ${naam} | ${f(me.cpu.wandS, 1)} | ${f(app, 2)} | ${f(me.cpu.postgres, 2)} | ${f(me.cpu.bench, 2)} | ${f(me.walMb, 1)} | ${f(me.walSyncs)} | ${naam.includes('service') || /^[BC]$/.test(naam) ? f(me.rssPiekMb) : ''} | ${states} |`,
     );
   }
   r.push('');

@@ -29,6 +29,8 @@ export function geheugen(pid: number): { rssMb: number; hwmMb: number } {
 /** Samples VmRSS of a process every `everyMs` until stopped; keeps the highest value seen. */
 export class RssSampler {
   piekMb = 0;
+  /** The highest value since the last resetFase(). */
+  fasePiekMb = 0;
   private timer: NodeJS.Timeout;
   constructor(
     private readonly pid: number,
@@ -40,6 +42,11 @@ export class RssSampler {
   sample(): void {
     const { rssMb } = geheugen(this.pid);
     if (rssMb > this.piekMb) this.piekMb = rssMb;
+    if (rssMb > this.fasePiekMb) this.fasePiekMb = rssMb;
+  }
+  resetFase(): void {
+    this.fasePiekMb = 0;
+    this.sample();
   }
   stop(): void {
     clearInterval(this.timer);
