@@ -154,10 +154,13 @@ async function topStatements(c: pg.Client, n = 6) {
     mean_ms: number;
     rows: string;
     wal_mb: number;
+    plans: string;
+    plan_ms: number;
   }>(
     `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls,
             round(total_exec_time::numeric, 1)::float AS total_ms, round(mean_exec_time::numeric, 3)::float AS mean_ms,
-            rows, round(wal_bytes / 1048576.0, 1)::float AS wal_mb
+            rows, round(wal_bytes / 1048576.0, 1)::float AS wal_mb,
+            plans, round(total_plan_time::numeric, 1)::float AS plan_ms
        FROM pg_stat_statements
       WHERE query NOT ILIKE '%pg_stat%' AND query NOT ILIKE 'BEGIN%' AND query NOT ILIKE 'COMMIT%'
       ORDER BY total_exec_time DESC LIMIT $1`,
@@ -225,6 +228,8 @@ function voegToe(metingen: Record<string, FaseMeting>, naam: string, m: FaseMeti
       e.rows = String(Number(e.rows) + Number(st.rows));
       e.total_ms += st.total_ms;
       e.wal_mb += st.wal_mb;
+      e.plans = String(Number(e.plans) + Number(st.plans));
+      e.plan_ms += st.plan_ms;
       e.mean_ms = e.total_ms / Number(e.calls);
     }
   }
@@ -265,6 +270,8 @@ async function main(): Promise<number> {
     db = await startEmbeddedPostgres(path.join(tmp, 'pg'), log, [
       '-c',
       'shared_preload_libraries=pg_stat_statements',
+      '-c',
+      'pg_stat_statements.track_planning=on',
       '-c',
       'max_connections=100',
       '-c',
@@ -914,14 +921,16 @@ function rapport(u: any): string {
     );
   }
   r.push('');
-  r.push('Heaviest statements per phase (pg_stat_statements, reset before each phase):');
+  r.push(
+    'Heaviest statements per phase (pg_stat_statements, reset before each phase; execution time, and planning separately):',
+  );
   r.push('');
   for (const naam of Object.keys(u.metingen).filter((k) => !k.includes('bare') && !k.startsWith('COPY'))) {
     const me = u.metingen[naam] as FaseMeting;
     r.push(`- ${naam}:`);
     for (const s of me.statements.slice(0, 5)) {
       r.push(
-        `  - ${f(s.total_ms)} ms total, ${s.calls} calls, ${f(s.mean_ms, 3)} ms each, WAL ${f(s.wal_mb, 1)} MB: \`${s.query.replace(/`/g, "'")}\``,
+        `  - ${f(s.total_ms)} ms total, ${s.calls} calls, ${f(s.mean_ms, 3)} ms each, WAL ${f(s.wal_mb, 1)} MB, planned ${s.plans}× (${f(s.plan_ms)} ms): \`${s.query.replace(/`/g, "'")}\``,
       );
     }
   }
