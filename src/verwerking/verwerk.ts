@@ -43,7 +43,7 @@ export async function verwerk(
   aanbiedingId: string | null,
   opties: VerwerkOpties = {},
 ): Promise<Uitkomst[]> {
-  if (items.length === 0) return [];
+  if (items.length === 0 && opties.afronding === undefined) return [];
   // Locks the keys first: results with the same key are decided one after the other, across requests.
   const gevonden = opties.opgezocht ?? (await zoekOp(trx, school.id, items));
 
