@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/types.js';
+import { type OpgezochtRij, opzoeken } from '../verwerking/opzoeken.js';
+import type { TeVerwerken } from '../verwerking/types.js';
 
 /** A key that is in force: not withdrawn, not expired. */
 export async function zoekSleutel(db: Executor, hash: Buffer) {
@@ -37,16 +39,30 @@ export async function schoolInstelling(db: Executor, schoolId: string): Promise<
   return row.boom_wijzigingen_verwerken;
 }
 
-/** Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other. */
+/**
+ * Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other.
+ * The same round trip reads the school's BOOM WIJZIGINGEN VERWERKEN and, for a claimed delivery, locks
+ * the result keys and looks the results up (`opzoeken`: it reads with a snapshot taken after the locks).
+ */
 export async function claimAanbieding(
   db: Executor,
-  a: { schoolId: string; berichtId: string; hash: Buffer; aantal: number; bericht: unknown },
-): Promise<{ id: string; ontvangen_op: Date } | undefined> {
-  const { rows } = await sql<{ id: string; ontvangen_op: Date }>`
-    INSERT INTO aanbiedingen (school_id, bericht_id, inhoud_hash, aantal_resultaten, bericht)
-    VALUES (${a.schoolId}::uuid, ${a.berichtId}, ${a.hash}, ${a.aantal}, ${JSON.stringify(a.bericht)}::jsonb)
-    ON CONFLICT (school_id, bericht_id) WHERE afgewezen_status IS NULL DO NOTHING
-    RETURNING id, ontvangen_op`.execute(db);
+  a: {
+    schoolId: string;
+    berichtId: string;
+    hash: Buffer;
+    aantal: number;
+    bericht: unknown;
+    items: TeVerwerken[];
+  },
+): Promise<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij } | undefined> {
+  const { rows } = await sql<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij }>`
+    WITH c AS (
+      INSERT INTO aanbiedingen (school_id, bericht_id, inhoud_hash, aantal_resultaten, bericht)
+      VALUES (${a.schoolId}::uuid, ${a.berichtId}, ${a.hash}, ${a.aantal}, ${JSON.stringify(a.bericht)}::jsonb)
+      ON CONFLICT (school_id, bericht_id) WHERE afgewezen_status IS NULL DO NOTHING
+      RETURNING id, ontvangen_op)
+    SELECT c.id, c.ontvangen_op, s.boom_wijzigingen_verwerken AS verwerken, ${opzoeken(a.schoolId, a.items)} AS opgezocht
+      FROM c JOIN scholen s ON s.id = ${a.schoolId}::uuid`.execute(db);
   return rows[0];
 }
 
@@ -60,17 +76,14 @@ export async function eerdereAanbieding(db: Executor, schoolId: string, berichtI
     .executeTakeFirstOrThrow();
 }
 
-export async function rondAanbiedingAf(
-  db: Executor,
+/** Records the counts and the response of a handled delivery: a statement for verwerk's `afronding`. */
+export function rondAanbiedingAf(
   id: string,
   perStatus: Record<string, number>,
   antwoord: unknown,
-) {
-  await db
-    .updateTable('aanbiedingen')
-    .set({ per_status: JSON.stringify(perStatus), antwoord: JSON.stringify(antwoord) })
-    .where('id', '=', id)
-    .execute();
+): RawBuilder<unknown> {
+  return sql`UPDATE aanbiedingen SET per_status = ${JSON.stringify(perStatus)}::jsonb, antwoord = ${JSON.stringify(antwoord)}::jsonb
+              WHERE id = ${id}::uuid`;
 }
 
 /** A rejected delivery (400, 409, 413, 415, 422): kept so operators see what Boom offered, and why not. */

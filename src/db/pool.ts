@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.js';
@@ -15,6 +16,36 @@ interface Log {
   warn(obj: object, msg: string): void;
 }
 
+/** At most this many distinct statements are prepared per connection; any further ones run unnamed. */
+const MAX_VOORBEREID = 200;
+const namen = new Map<string, string>();
+
+function naamVoor(text: string): string | undefined {
+  let naam = namen.get(text);
+  if (naam === undefined && namen.size < MAX_VOORBEREID) {
+    naam = `bk_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    namen.set(text, naam);
+  }
+  return naam;
+}
+
+/**
+ * Named (prepared) statements for every query with parameters: PostgreSQL parses and analyses each
+ * statement once per connection, and may keep a generic plan, instead of doing it on every call. The
+ * name is a hash of the text, so one text is one statement; kysely's SQL is fixed per call site (arrays
+ * and jsonb carry the batches), so the set stays small, and it is bounded anyway.
+ */
+function bereidVoor(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+  (client as { query: unknown }).query = (config: unknown, values?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = naamVoor(config);
+      if (name !== undefined) return query({ name, text: config, values });
+    }
+    return query(config, values);
+  };
+}
+
 export function createDb(connectionString: string, opts: { max: number; log: Log }): DbHandle {
   const pool = new pg.Pool({
     connectionString,
@@ -27,6 +58,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
   });
   // Without a listener an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'idle database client failed'));
+  pool.on('connect', bereidVoor);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

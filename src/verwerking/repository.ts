@@ -1,6 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { BoomResultaat } from '../boom/schema.js';
-import { dleVan } from '../boom/schema.js';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { type BoomResultaat, dleVan } from '../boom/schema.js';
 import type { Database, FoutCode, Verwerking } from '../db/types.js';
 
 type Trx = Transaction<Database>;
@@ -23,91 +22,111 @@ export interface NieuweFout {
   melding: string;
 }
 
-/**
- * Transaction-scoped advisory locks on (school, resultaatKey), taken in one statement in a fixed order
- * (by hash) so that two batches sharing keys wait for each other instead of deadlocking.
- */
-export async function lockResultaatKeys(trx: Trx, schoolId: string, keys: string[]): Promise<void> {
-  await sql`
-    SELECT pg_advisory_xact_lock(h)
-      FROM (SELECT DISTINCT hashtextextended(${schoolId}::text || ':' || k, 0) AS h
-              FROM unnest(${keys}::text[]) AS k) AS s
-     ORDER BY h`.execute(trx);
-}
-
-/** Flat JSON rows for jsonb_to_recordset: one parameter carries the whole batch. */
-function rijen(
-  rows: ResultaatRij[],
-  extra: (r: ResultaatRij) => Record<string, unknown> = () => ({}),
-): string {
-  return JSON.stringify(
-    rows.map((row) => {
-      const r = row.resultaat;
-      return {
-        resultaat_key: r.resultaatKey,
-        revisie: r.revisie,
-        reden: r.reden,
-        leerling_id: row.leerlingId,
-        toets_code: r.toets.code,
-        toets_versie: r.toets.versie ?? null,
-        toetsonderdeel_code: r.toetsonderdeel?.code ?? null,
-        afnamedatum: r.afnamedatum,
-        dle: dleVan(r),
-        resultaat: r,
-        hash: row.hash.toString('hex'),
-        ...extra(row),
-      };
-    }),
-  );
-}
-
-/** Upserts the current result per key (a withdrawal too: it stays, flagged ingetrokken). */
-export async function schrijfHuidig(
-  trx: Trx,
-  schoolId: string,
-  rows: ResultaatRij[],
-  aanbiedingId: string | null,
-) {
-  if (rows.length === 0) return;
-  await sql`
-    INSERT INTO toetsresultaten AS t (school_id, resultaat_key, leerling_id, revisie, reden, toets_code, toets_versie,
-                                 toetsonderdeel_code, afnamedatum, dle, ingetrokken, resultaat, inhoud_hash, aanbieding_id)
-    SELECT ${schoolId}::uuid, x.resultaat_key, x.leerling_id, x.revisie, x.reden, x.toets_code, x.toets_versie,
-           x.toetsonderdeel_code, x.afnamedatum::date, x.dle::numeric, x.reden = 'intrekking', x.resultaat,
-           decode(x.hash, 'hex'), ${aanbiedingId}::uuid
-      FROM jsonb_to_recordset(${rijen(rows)}::jsonb) AS x(resultaat_key text, leerling_id text, revisie int, reden text,
-           toets_code text, toets_versie text, toetsonderdeel_code text, afnamedatum text, dle text, resultaat jsonb, hash text)
-    ON CONFLICT (school_id, resultaat_key) DO UPDATE SET
-           leerling_id = EXCLUDED.leerling_id, revisie = EXCLUDED.revisie, reden = EXCLUDED.reden,
-           toets_code = EXCLUDED.toets_code, toets_versie = EXCLUDED.toets_versie,
-           toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, afnamedatum = EXCLUDED.afnamedatum, dle = EXCLUDED.dle,
-           ingetrokken = EXCLUDED.ingetrokken, resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash,
-           aanbieding_id = EXCLUDED.aanbieding_id, bijgewerkt_op = now()`.execute(trx);
+/** One revisie to keep in the history; `huidig` when it also becomes the current result of its key. */
+export interface SchrijfRij extends RevisieRij {
+  huidig: boolean;
 }
 
 /**
- * Keeps each revisie once in the history. A revisie seen before keeps its row, unless it is applied now
- * (one that was skipped while the school's setting was off, say).
+ * Writes a batch in one statement, one part per table, each part only when it has rows:
+ * - the current results, upserted (a withdrawal too: it stays, flagged ingetrokken);
+ * - each revisie once in the history; a revisie seen before keeps its row, unless it is applied now
+ *   (one that was skipped while the school's setting was off, say);
+ * - the errors for operators: a new open foutmelding, or, when one is already open for this revisie
+ *   (a resend, or a retry), that one with its new code and one more attempt;
+ * - the caller's `extra`, a data-modifying statement on yet another table.
+ * The parts touch different tables, so running them side by side in one statement does what running
+ * them one after the other would. The results travel once, as one jsonb parameter.
  */
-export async function schrijfRevisies(
+export async function schrijfBatch(
   trx: Trx,
   schoolId: string,
-  rows: RevisieRij[],
+  d: { rijen: SchrijfRij[]; fouten: NieuweFout[]; extra?: RawBuilder<unknown> | undefined },
   aanbiedingId: string | null,
-) {
-  if (rows.length === 0) return;
-  const json = rijen(rows, (r) => ({ verwerking: (r as RevisieRij).verwerking }));
-  await sql`
-    INSERT INTO resultaat_revisies AS h (school_id, resultaat_key, revisie, reden, verwerking, leerling_id, resultaat,
-                                         inhoud_hash, aanbieding_id)
-    SELECT ${schoolId}::uuid, x.resultaat_key, x.revisie, x.reden, x.verwerking, x.leerling_id, x.resultaat,
-           decode(x.hash, 'hex'), ${aanbiedingId}::uuid
-      FROM jsonb_to_recordset(${json}::jsonb) AS x(resultaat_key text, revisie int, reden text, verwerking text,
-           leerling_id text, resultaat jsonb, hash text)
-    ON CONFLICT (school_id, resultaat_key, revisie) DO UPDATE SET
-           verwerking = EXCLUDED.verwerking, reden = EXCLUDED.reden, leerling_id = EXCLUDED.leerling_id,
-           resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash, aanbieding_id = EXCLUDED.aanbieding_id
-     WHERE EXCLUDED.verwerking = 'toegepast' AND h.verwerking <> 'toegepast'`.execute(trx);
+): Promise<void> {
+  const delen: RawBuilder<unknown>[] = [];
+  if (d.rijen.length > 0) {
+    const json = JSON.stringify(
+      d.rijen.map((row) => {
+        const r = row.resultaat;
+        return {
+          resultaat_key: r.resultaatKey,
+          revisie: r.revisie,
+          reden: r.reden,
+          verwerking: row.verwerking,
+          huidig: row.huidig,
+          leerling_id: row.leerlingId,
+          toets_code: r.toets.code,
+          toets_versie: r.toets.versie ?? null,
+          toetsonderdeel_code: r.toetsonderdeel?.code ?? null,
+          afnamedatum: r.afnamedatum,
+          dle: dleVan(r),
+          resultaat: r,
+          hash: row.hash.toString('hex'),
+        };
+      }),
+    );
+    delen.push(sql`x AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(resultaat_key text, revisie int, reden text, verwerking text,
+             huidig boolean, leerling_id text, toets_code text, toets_versie text, toetsonderdeel_code text,
+             afnamedatum text, dle text, resultaat jsonb, hash text))`);
+    if (d.rijen.some((r) => r.huidig)) {
+      delen.push(sql`h AS (
+      INSERT INTO toetsresultaten AS t (school_id, resultaat_key, leerling_id, revisie, reden, toets_code, toets_versie,
+                                   toetsonderdeel_code, afnamedatum, dle, ingetrokken, resultaat, inhoud_hash, aanbieding_id)
+      SELECT ${schoolId}::uuid, x.resultaat_key, x.leerling_id, x.revisie, x.reden, x.toets_code, x.toets_versie,
+             x.toetsonderdeel_code, x.afnamedatum::date, x.dle::numeric, x.reden = 'intrekking', x.resultaat,
+             decode(x.hash, 'hex'), ${aanbiedingId}::uuid
+        FROM x WHERE x.huidig
+      ON CONFLICT (school_id, resultaat_key) DO UPDATE SET
+             leerling_id = EXCLUDED.leerling_id, revisie = EXCLUDED.revisie, reden = EXCLUDED.reden,
+             toets_code = EXCLUDED.toets_code, toets_versie = EXCLUDED.toets_versie,
+             toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, afnamedatum = EXCLUDED.afnamedatum, dle = EXCLUDED.dle,
+             ingetrokken = EXCLUDED.ingetrokken, resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash,
+             aanbieding_id = EXCLUDED.aanbieding_id, bijgewerkt_op = now())`);
+    }
+    delen.push(sql`r AS (
+      INSERT INTO resultaat_revisies AS h (school_id, resultaat_key, revisie, reden, verwerking, leerling_id, resultaat,
+                                           inhoud_hash, aanbieding_id)
+      SELECT ${schoolId}::uuid, x.resultaat_key, x.revisie, x.reden, x.verwerking, x.leerling_id, x.resultaat,
+             decode(x.hash, 'hex'), ${aanbiedingId}::uuid
+        FROM x
+      ON CONFLICT (school_id, resultaat_key, revisie) DO UPDATE SET
+             verwerking = EXCLUDED.verwerking, reden = EXCLUDED.reden, leerling_id = EXCLUDED.leerling_id,
+             resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash, aanbieding_id = EXCLUDED.aanbieding_id
+       WHERE EXCLUDED.verwerking = 'toegepast' AND h.verwerking <> 'toegepast')`);
+  }
+  if (d.fouten.length > 0) {
+    const json = JSON.stringify(
+      d.fouten.map((f) => ({
+        code: f.code,
+        melding: f.melding,
+        resultaat_key: f.resultaat.resultaatKey,
+        revisie: f.resultaat.revisie,
+        boom_leerlingnummer: f.resultaat.boomLeerlingnummer,
+        leerling_id: f.leerlingId,
+        toets_code: f.resultaat.toets.code,
+        toetsonderdeel_code: f.resultaat.toetsonderdeel?.code ?? null,
+        resultaat: f.resultaat,
+      })),
+    );
+    delen.push(sql`f AS (
+      INSERT INTO foutmeldingen AS f (school_id, code, melding, resultaat_key, revisie, boom_leerlingnummer, leerling_id,
+                                      toets_code, toetsonderdeel_code, resultaat, aanbieding_id)
+      SELECT ${schoolId}::uuid, x.code, x.melding, x.resultaat_key, x.revisie, x.boom_leerlingnummer, x.leerling_id,
+             x.toets_code, x.toetsonderdeel_code, x.resultaat, ${aanbiedingId}::uuid
+        FROM jsonb_to_recordset(${json}::jsonb) AS x(code text, melding text, resultaat_key text, revisie int,
+             boom_leerlingnummer text, leerling_id text, toets_code text, toetsonderdeel_code text, resultaat jsonb)
+      ON CONFLICT (school_id, resultaat_key, revisie) WHERE status = 'open' DO UPDATE SET
+             code = EXCLUDED.code, melding = EXCLUDED.melding, boom_leerlingnummer = EXCLUDED.boom_leerlingnummer,
+             leerling_id = EXCLUDED.leerling_id, toets_code = EXCLUDED.toets_code,
+             toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, resultaat = EXCLUDED.resultaat,
+             aanbieding_id = coalesce(EXCLUDED.aanbieding_id, f.aanbieding_id),
+             pogingen = f.pogingen + 1, laatste_poging_op = clock_timestamp())`);
+  }
+  if (d.extra) delen.push(sql`e AS (${d.extra})`);
+  if (delen.length === 0) return;
+  await sql`WITH ${sql.join(delen, sql`, `)} SELECT 1`.execute(trx);
 }
 
 /**
@@ -130,43 +149,4 @@ export async function sluitFouten(
       FROM unnest(${geslaagd.map((g) => g.resultaatKey)}::text[], ${geslaagd.map((g) => g.revisie)}::int[]) AS g(k, r)
      WHERE f.school_id = ${schoolId}::uuid AND f.status = 'open' AND f.resultaat_key = g.k AND f.revisie = g.r
        AND (f.code <> 'REVISIE_CONFLICT' OR f.id = ANY(${opnieuw}::uuid[]))`.execute(trx);
-}
-
-/**
- * Records errors for operators: a new open foutmelding, or, when one is already open for this revisie
- * (a resend, or a retry), that one with its new code and one more attempt.
- */
-export async function schrijfFouten(
-  trx: Trx,
-  schoolId: string,
-  fouten: NieuweFout[],
-  aanbiedingId: string | null,
-) {
-  if (fouten.length === 0) return;
-  const json = JSON.stringify(
-    fouten.map((f) => ({
-      code: f.code,
-      melding: f.melding,
-      resultaat_key: f.resultaat.resultaatKey,
-      revisie: f.resultaat.revisie,
-      boom_leerlingnummer: f.resultaat.boomLeerlingnummer,
-      leerling_id: f.leerlingId,
-      toets_code: f.resultaat.toets.code,
-      toetsonderdeel_code: f.resultaat.toetsonderdeel?.code ?? null,
-      resultaat: f.resultaat,
-    })),
-  );
-  await sql`
-    INSERT INTO foutmeldingen AS f (school_id, code, melding, resultaat_key, revisie, boom_leerlingnummer, leerling_id,
-                                    toets_code, toetsonderdeel_code, resultaat, aanbieding_id)
-    SELECT ${schoolId}::uuid, x.code, x.melding, x.resultaat_key, x.revisie, x.boom_leerlingnummer, x.leerling_id,
-           x.toets_code, x.toetsonderdeel_code, x.resultaat, ${aanbiedingId}::uuid
-      FROM jsonb_to_recordset(${json}::jsonb) AS x(code text, melding text, resultaat_key text, revisie int,
-           boom_leerlingnummer text, leerling_id text, toets_code text, toetsonderdeel_code text, resultaat jsonb)
-    ON CONFLICT (school_id, resultaat_key, revisie) WHERE status = 'open' DO UPDATE SET
-           code = EXCLUDED.code, melding = EXCLUDED.melding, boom_leerlingnummer = EXCLUDED.boom_leerlingnummer,
-           leerling_id = EXCLUDED.leerling_id, toets_code = EXCLUDED.toets_code,
-           toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, resultaat = EXCLUDED.resultaat,
-           aanbieding_id = coalesce(EXCLUDED.aanbieding_id, f.aanbieding_id),
-           pogingen = f.pogingen + 1, laatste_poging_op = clock_timestamp()`.execute(trx);
 }

@@ -16,8 +16,12 @@ export interface SchoolContext {
   boomWijzigingenVerwerken: boolean;
 }
 
-/** One result to handle; `foutId` when it is an open foutmelding being handled again. */
+/**
+ * One result to handle; `foutId` when it is an open foutmelding being handled again; `hash` when the
+ * caller already has inhoudHash(resultaat) (a delivery computes it with the delivery's own hash).
+ */
 export interface TeVerwerken {
   resultaat: BoomResultaat;
   foutId?: string;
+  hash?: Buffer;
 }

@@ -1,16 +1,13 @@
-import type { Transaction } from 'kysely';
+import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { beslis, type Huidig } from './beslissing.js';
 import { inhoudHash } from './inhoud.js';
-import { zoekOp } from './opzoeken.js';
+import { type Opgezocht, revisieSleutel, zoekOp } from './opzoeken.js';
 import {
-  lockResultaatKeys,
   type NieuweFout,
   type ResultaatRij,
   type RevisieRij,
-  schrijfFouten,
-  schrijfHuidig,
-  schrijfRevisies,
+  schrijfBatch,
   sluitFouten,
 } from './repository.js';
 import type { SchoolContext, TeVerwerken, Uitkomst } from './types.js';
@@ -18,7 +15,8 @@ import type { SchoolContext, TeVerwerken, Uitkomst } from './types.js';
 /**
  * Handles a batch of results of one school in the caller's transaction, in order, and answers an
  * outcome per result (CONTRACT §2). A fixed number of set-based statements per batch, whatever its size:
- * lock the keys, look up pupils, tests and current results, then write current results, history and errors.
+ * lock the keys and look everything up in one statement, then write current results, history and errors
+ * in one statement (and close resolved errors first, only when there are any).
  * Items with `foutId` are retries of that open foutmelding.
  */
 export async function verwerkResultaten(
@@ -27,11 +25,27 @@ export async function verwerkResultaten(
   items: TeVerwerken[],
   aanbiedingId: string | null,
 ): Promise<Uitkomst[]> {
-  if (items.length === 0) return [];
-  const keys = [...new Set(items.map((i) => i.resultaat.resultaatKey))];
-  // Results with the same key are decided one after the other, across requests and instances.
-  await lockResultaatKeys(trx, school.id, keys);
-  const gevonden = await zoekOp(trx, school.id, items, keys);
+  return verwerk(trx, school, items, aanbiedingId);
+}
+
+export interface VerwerkOpties {
+  /** The caller already locked the keys and looked the batch up, with `opzoeken` in a statement of its own. */
+  opgezocht?: Opgezocht;
+  /** A data-modifying statement on another table, made from the outcomes, written with the batch. */
+  afronding?: (uitkomsten: Uitkomst[]) => RawBuilder<unknown>;
+}
+
+/** verwerkResultaten, with the options a delivery uses to save round trips. */
+export async function verwerk(
+  trx: Transaction<Database>,
+  school: SchoolContext,
+  items: TeVerwerken[],
+  aanbiedingId: string | null,
+  opties: VerwerkOpties = {},
+): Promise<Uitkomst[]> {
+  if (items.length === 0 && opties.afronding === undefined) return [];
+  // Locks the keys first: results with the same key are decided one after the other, across requests.
+  const gevonden = opties.opgezocht ?? (await zoekOp(trx, school.id, items));
 
   const huidig = new Map<string, Huidig>(gevonden.huidig);
   const nieuwHuidig = new Map<string, ResultaatRij>();
@@ -39,12 +53,13 @@ export async function verwerkResultaten(
   const fouten = new Map<string, NieuweFout>();
   const geslaagd: Array<{ resultaatKey: string; revisie: number; foutId: string | undefined }> = [];
   const uitkomsten: Uitkomst[] = [];
+  let sluiten = false;
 
-  for (const { resultaat, foutId } of items) {
-    const hash = inhoudHash(resultaat);
+  for (const { resultaat, foutId, hash: gegeven } of items) {
+    const hash = gegeven ?? inhoudHash(resultaat);
     const besluit = beslis({ resultaat, hash, gevonden, huidig: huidig.get(resultaat.resultaatKey), school });
     const { resultaatKey, revisie } = resultaat;
-    const revKey = `${resultaatKey}\u0000${revisie}`;
+    const revKey = revisieSleutel(resultaatKey, revisie);
     if (besluit.status === 'fout') {
       fouten.set(revKey, { resultaat, foutId, leerlingId: besluit.leerlingId, ...besluit.fout });
       uitkomsten.push({ resultaatKey, revisie, status: 'fout', fout: besluit.fout });
@@ -52,6 +67,7 @@ export async function verwerkResultaten(
     }
     uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
     geslaagd.push({ resultaatKey, revisie, foutId });
+    if (foutId !== undefined || gevonden.openFouten.has(revKey)) sluiten = true;
     fouten.delete(revKey);
     if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
     const leerlingId = besluit.leerlingId;
@@ -65,9 +81,19 @@ export async function verwerkResultaten(
     }
   }
 
-  await schrijfHuidig(trx, school.id, [...nieuwHuidig.values()], aanbiedingId);
-  await schrijfRevisies(trx, school.id, [...revisies.values()], aanbiedingId);
-  await sluitFouten(trx, school.id, geslaagd);
-  await schrijfFouten(trx, school.id, [...fouten.values()], aanbiedingId);
+  // Only a revisie with an open foutmelding (or a retry of one) has anything to close.
+  if (sluiten) await sluitFouten(trx, school.id, geslaagd);
+  // The last applied revisie of a key becomes its current result; it is the same object as its history row.
+  const huidigeObjecten = new Set([...nieuwHuidig.values()].map((h) => h.resultaat));
+  const rijen = [...revisies.values()].map((r) => ({
+    ...r,
+    huidig: r.verwerking === 'toegepast' && huidigeObjecten.has(r.resultaat),
+  }));
+  await schrijfBatch(
+    trx,
+    school.id,
+    { rijen, fouten: [...fouten.values()], extra: opties.afronding?.(uitkomsten) },
+    aanbiedingId,
+  );
   return uitkomsten;
 }

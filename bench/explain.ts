@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:explain`: the statements of one delivery of 500 new results, each with its time, then
+ * EXPLAIN (ANALYZE, BUFFERS, WAL) of each on the same data in a transaction that is rolled back.
+ * A fresh embedded PostgreSQL (fsync on); the service's own ingest() in-process, no HTTP.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { ingest } from '../src/boom/ingest.js';
+import { aanlevering as aanleveringSchema } from '../src/boom/schema.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+import type { Database } from '../src/db/types.js';
+import { aanlevering, resultaat, richIn } from './lib/data.js';
+
+const PER = Number(process.env.BENCH_PER_LEVERING_B ?? 500);
+const quiet = { info() {}, warn() {} };
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'boomk-explain-'));
+const server = await startEmbeddedPostgres(path.join(tmp, 'pg'), quiet);
+try {
+  await migrate(server.url);
+  const c = new pg.Client({ connectionString: server.url });
+  await c.connect();
+  const scholen = await richIn(c, 4, 150);
+  const s = scholen[0]!;
+  const gelogd: Array<{ sql: string; parameters: readonly unknown[]; ms: number }> = [];
+  const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (e) => {
+      gelogd.push({ sql: e.query.sql, parameters: e.query.parameters, ms: e.queryDurationMillis });
+    },
+  });
+  const delivery = (prefix: string) =>
+    aanleveringSchema.parse(
+      JSON.parse(
+        aanlevering(
+          `${prefix}-bericht`,
+          Array.from({ length: PER }, (_, n) => resultaat(s.index, n, `${prefix}-${s.index}-${n}`, 150)),
+        ),
+      ),
+    );
+  // Warm up (plans, caches), then the one that is logged.
+  for (let i = 0; i < 5; i++) await ingest(db, s.id, delivery(`W${i}`));
+  gelogd.length = 0;
+  const t0 = performance.now();
+  await ingest(db, s.id, delivery('E'));
+  const totaal = performance.now() - t0;
+  console.log(
+    `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingest(), ${gelogd.length} statements:`,
+  );
+  for (const q of gelogd) console.log(`  ${q.ms.toFixed(2)} ms  ${q.sql.replace(/\s+/g, ' ').slice(0, 100)}`);
+
+  // The same statements for a delivery with other keys and berichtId, under EXPLAIN, rolled back.
+  const conn = await pool.connect();
+  try {
+    await conn.query('BEGIN');
+    for (const q of gelogd) {
+      if (/^(begin|commit)/i.test(q.sql.trim())) continue;
+      const params = q.parameters.map((p) => (typeof p === 'string' ? p.replaceAll('E-', 'F-') : p));
+      const plan = await conn.query(
+        CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${q.sql}`, params as unknown[]).sql,
+        params as unknown[],
+      );
+      console.log(`\n--- ${q.sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+      for (const r of plan.rows as Array<Record<string, string>>) console.log(r['QUERY PLAN']);
+    }
+    await conn.query('ROLLBACK');
+  } finally {
+    conn.release();
+  }
+  await db.destroy();
+  await c.end();
+} finally {
+  await server.stop();
+  await rm(tmp, { recursive: true, force: true });
+}
