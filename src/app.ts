@@ -30,8 +30,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     onConstructorPoisoning: 'remove',
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
-    connectionTimeout: 60_000,
-    requestTimeout: 60_000,
+    connectionTimeout: opts.config.CONNECTION_TIMEOUT_MS,
+    requestTimeout: opts.config.REQUEST_TIMEOUT_MS,
+    // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default), so a short
+    // timeout needs a shorter check; the default configuration keeps Node's default.
+    http: {
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, opts.config.REQUEST_TIMEOUT_MS / 2)),
+    },
     keepAliveTimeout: 10_000,
     routerOptions: { ignoreTrailingSlash: true },
   });
