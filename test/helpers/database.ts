@@ -18,7 +18,14 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-export async function createTestDatabase(t: Test): Promise<string> {
+/**
+ * `beforeDrop` closes what uses the database first: tap runs teardowns in the order they were added, and a
+ * DROP … WITH (FORCE) under an open pool kills its idle clients (an unhandled 57P01 error in the test).
+ */
+export async function createTestDatabase(
+  t: Test,
+  beforeDrop: () => Promise<void> = async () => {},
+): Promise<string> {
   const server = testServerUrl();
   const template = process.env.BOOM_TEST_TEMPLATE ?? 'boomk_template';
   const name = `boomk_t_${randomBytes(6).toString('hex')}`;
@@ -30,6 +37,7 @@ export async function createTestDatabase(t: Test): Promise<string> {
     await admin.end();
   }
   t.teardown(async () => {
+    await beforeDrop();
     const c = new pg.Client({ connectionString: server });
     await c.connect();
     try {
