@@ -139,7 +139,11 @@ class Model {
   aan = true;
   huidig = new Map<string, Inkomend>();
   historie = new Map<string, { reden: Reden; verwerking: string }>();
+  /** Open errors by `key|revisie` (one per revisie, with its latest code), as stored after each delivery. */
   open = new Map<string, string>();
+  // Within one delivery: errors still to be written, and the revisies that got through.
+  private teSchrijven = new Map<string, string>();
+  private doorgekomen = new Set<string>();
 
   private bewaar(r: Inkomend, verwerking: string) {
     const k = `${r.key}|${r.revisie}`;
@@ -149,7 +153,7 @@ class Model {
   }
 
   private fout(r: Inkomend, code: string): Uitkomst {
-    this.open.set(`${r.key}|${r.revisie}`, code);
+    this.teSchrijven.set(`${r.key}|${r.revisie}`, code);
     return { resultaatKey: r.key, revisie: r.revisie, status: 'fout', code };
   }
 
@@ -175,14 +179,25 @@ class Model {
     return 'overgeslagen';
   }
 
-  verwerk(r: Inkomend): Uitkomst {
+  private verwerk(r: Inkomend): Uitkomst {
     if (r.onbekend) return this.fout(r, 'LEERLING_NIET_GEVONDEN');
     const status = this.status(r);
     if (status === 'conflict') return this.fout(r, 'REVISIE_CONFLICT');
-    // A revisie that got through settles its open lookup error, but never a conflict (CONTRACT §3).
+    // A revisie that got through settles its lookup error, but never a conflict (CONTRACT §2, §3).
     const k = `${r.key}|${r.revisie}`;
-    if (this.open.has(k) && this.open.get(k) !== 'REVISIE_CONFLICT') this.open.delete(k);
+    this.doorgekomen.add(k);
+    if (this.teSchrijven.get(k) !== 'REVISIE_CONFLICT') this.teSchrijven.delete(k);
     return { resultaatKey: r.key, revisie: r.revisie, status };
+  }
+
+  /** One delivery, in order; then the stored errors are settled and the new ones written (one per revisie). */
+  lever(resultaten: Inkomend[]): Uitkomst[] {
+    const uitkomsten = resultaten.map((r) => this.verwerk(r));
+    for (const k of this.doorgekomen) if (this.open.get(k) !== 'REVISIE_CONFLICT') this.open.delete(k);
+    for (const [k, code] of this.teSchrijven) this.open.set(k, code);
+    this.doorgekomen.clear();
+    this.teSchrijven.clear();
+    return uitkomsten;
   }
 }
 
@@ -215,7 +230,7 @@ const r = (key: string, revisie: number, reden: Reden, variant: number): Inkomen
   variant,
   onbekend: false,
 });
-/** Found by reasoning, kept as a fixed example: a conflict and a dubbel of one revisie in one batch. */
+/** Fixed examples, run before the random ones. First: a conflict and a dubbel of one revisie in one batch. */
 const voorbeelden: Stap[][] = [
   [
     { soort: 'levering', resultaten: [r('K1', 1, 'nieuw', 0)] },
@@ -227,6 +242,16 @@ const voorbeelden: Stap[][] = [
     { soort: 'instelling', aan: true },
     { soort: 'levering', resultaten: [r('K1', 3, 'intrekking', 0), r('K1', 2, 'correctie', 1)] },
     { soort: 'herhaal' },
+  ],
+  // Found by fast-check: an open conflict takes the code of a later lookup error of its revisie (one open
+  // error per revisie), which a delivery that gets through then settles.
+  [
+    { soort: 'levering', resultaten: [r('K2', 1, 'nieuw', 1), r('K2', 1, 'nieuw', 0)] },
+    { soort: 'levering', resultaten: [r('K2', 2, 'nieuw', 1)] },
+    {
+      soort: 'levering',
+      resultaten: [{ ...r('K2', 1, 'correctie', 1), onbekend: true }, r('K2', 1, 'intrekking', 0)],
+    },
   ],
 ];
 
@@ -279,7 +304,7 @@ t.test('random sequences of deliveries follow the §2 table (property)', async (
           const { fout, ...rest } = u;
           return fout ? { ...rest, code: fout.code } : rest;
         });
-        const verwacht = st.resultaten.map((r) => model.verwerk(r));
+        const verwacht = model.lever(st.resultaten);
         deepStrictEqual(gekregen, verwacht, `delivery ${i} of run ${run}`);
         vorige = { body, antwoord: res.body };
       }
