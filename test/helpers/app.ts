@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -20,11 +20,15 @@ export interface TestContext {
 }
 
 /** A fresh database and an app on it; both closed when the test ends. */
-export async function buildTestApp(t: Test, env: NodeJS.ProcessEnv = {}): Promise<TestContext> {
+export async function buildTestApp(
+  t: Test,
+  env: NodeJS.ProcessEnv = {},
+  opts: { logger?: Logger } = {},
+): Promise<TestContext> {
   let close = async () => {};
   const url = await createTestDatabase(t, () => close());
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env });
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
   const handle = createDb(url, { max: 5, log: logger });
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
   await app.ready();
