@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling } from './auth.js';
 import { ingest } from './ingest.js';
@@ -30,9 +31,17 @@ export const boomRoutes: FastifyPluginAsyncZod = async (app) => {
   // Only JSON: text/plain and anything else is a 415.
   app.removeAllContentTypeParsers();
   const json = app.getDefaultJsonParser('remove', 'remove');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' && request.routeOptions.config.legeBody) return done(null, undefined);
-    json(request, body as string, done);
+  // JSON is UTF-8 (RFC 8259): invalid bytes are a 400, not silently turned into U+FFFD and stored.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let tekst: string;
+    try {
+      tekst = utf8.decode(body as Buffer);
+    } catch {
+      return done(new AppError('ONGELDIGE_JSON', { detail: 'De body is geen geldige UTF-8' }), undefined);
+    }
+    if (tekst === '' && request.routeOptions.config.legeBody) return done(null, undefined);
+    json(request, tekst, done);
   });
 
   app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request));
