@@ -42,6 +42,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(handleError);
+  // Node's requestTimeout stops counting once the headers are in (Node 20): a client that trickles its body
+  // byte by byte would hold the socket for ever. The whole request must arrive within REQUEST_TIMEOUT_MS.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw;
+    // `complete` is a boolean on a real socket's request (inject's stand-in has none: nothing to guard).
+    if (raw.complete === false) {
+      const timer = setTimeout(() => {
+        if (!raw.complete) raw.destroy();
+      }, opts.config.REQUEST_TIMEOUT_MS).unref();
+      raw.once('close', () => clearTimeout(timer));
+    }
+    done();
+  });
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
 
   await app.register(helmet, { contentSecurityPolicy: false });
