@@ -1,3 +1,4 @@
+import { type AddressInfo, connect } from 'node:net';
 import fc from 'fast-check';
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
@@ -211,4 +212,61 @@ t.test('fixed hostile cases: raw bytes, nesting, content types, size', async (t)
   const rijen = await ctx.sql.query('SELECT count(*)::int AS n FROM toetsresultaten');
   t.same(rijen.rows, [{ n: 0 }], 'nothing of it was stored');
   t.equal((await ctx.app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200, 'still ready');
+});
+
+const wacht = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A client on a raw socket that sends `stukken` one at a time, `tussenpoos` ms apart, and stops as soon as the
+ * server closes the connection. Bounded: 8 s in all.
+ */
+async function traagClient(port: number, stukken: string[], tussenpoos: number) {
+  const socket = connect(port, '127.0.0.1');
+  const begin = Date.now();
+  let gesloten = false;
+  let antwoord = '';
+  socket.on('data', (d) => {
+    antwoord += d.toString('latin1');
+  });
+  socket.on('close', () => {
+    gesloten = true;
+  });
+  socket.on('error', () => {});
+  for (const stuk of stukken) {
+    if (gesloten || Date.now() - begin > 8_000) break;
+    socket.write(stuk);
+    await wacht(tussenpoos);
+  }
+  while (!gesloten && Date.now() - begin < 8_000) await wacht(25);
+  socket.destroy();
+  return { gesloten, na: Date.now() - begin, antwoord };
+}
+
+t.test('slow clients (slowloris) are cut off within the configured timeouts', async (t) => {
+  const ctx = await buildTestApp(t, { REQUEST_TIMEOUT_MS: '1000', CONNECTION_TIMEOUT_MS: '1000' });
+  const s = await standaardSchool(ctx.db);
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = ctx.app.server.address() as AddressInfo;
+  const body = JSON.stringify(aanlevering([resultaat()], 'traag-1'));
+  const kop =
+    'POST /v1/boom/resultaten HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+    `Authorization: ${s.auth.authorization}\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  // Each case would take far longer than the timeout to finish sending (a byte each 50–100 ms).
+  const gevallen = [
+    { naam: 'headers byte by byte', stukken: [...kop], tussenpoos: 50 },
+    { naam: 'a whole header, then the body byte by byte', stukken: [kop, ...body], tussenpoos: 100 },
+    { naam: 'a connection that sends nothing', stukken: [], tussenpoos: 0 },
+  ];
+  for (const g of gevallen) {
+    const r = await traagClient(port, g.stukken, g.tussenpoos);
+    t.ok(r.gesloten, `${g.naam}: the server closed the connection`);
+    // 1 s timeout, checked every 0.5 s, plus slack for a busy machine.
+    t.ok(r.na < 3_000, `${g.naam}: within ${r.na} ms`);
+    t.notMatch(r.antwoord, /^HTTP\/1\.1 [25]/, `${g.naam}: no 2xx or 5xx answer`);
+  }
+  const ok = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+  t.equal(ok.status, 200, 'an ordinary client is still served');
+  const { rows } = await ctx.sql.query('SELECT count(*)::int AS n FROM toetsresultaten');
+  t.same(rows, [{ n: 0 }], 'nothing of a cut-off request was stored');
 });
