@@ -15,7 +15,7 @@ import { startDienst } from '../helpers/service-process.js';
 // delivery ends stored exactly once. A service process killed mid-transaction leaves nothing half-written:
 // its connections close, and PostgreSQL rolls back every transaction that had not committed.
 
-const LEVERINGEN = 200;
+const LEVERINGEN = 150;
 const PER_LEVERING = 10;
 const GELIJKTIJDIG = 4;
 const OPERATOR_TOKEN = 'fault-operator-token-0123456789';
@@ -203,7 +203,7 @@ async function controleer(t: Test, prefix: string, leveringen: Levering[], afloo
 
 t.test('PostgreSQL stops for real in the middle of the traffic and starts again', async (t) => {
   const leveringen = maakLeveringen('DB');
-  const afloop = await verstuur(leveringen, 70, async () => {
+  const afloop = await verstuur(leveringen, 50, async () => {
     await pgServer.stop();
     await wacht(300);
     await pgServer.start();
@@ -213,7 +213,7 @@ t.test('PostgreSQL stops for real in the middle of the traffic and starts again'
 
 t.test('the service process is killed with SIGKILL in the middle of the traffic', async (t) => {
   const leveringen = maakLeveringen('KILL');
-  const afloop = await verstuur(leveringen, 70, async () => {
+  const afloop = await verstuur(leveringen, 50, async () => {
     await dienst.kill();
     await dienst.start();
   });
