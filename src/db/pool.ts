@@ -58,7 +58,14 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
   });
   // Without a listener an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'idle database client failed'));
-  pool.on('connect', bereidVoor);
+  // The pool listens only to idle clients. A checked-out client (between the statements of a transaction)
+  // whose server goes away emits 'error' with no listener: an uncaught exception that took the whole
+  // process down when PostgreSQL restarted under load. Its query in flight fails by itself (503), and the
+  // pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'database client failed'));
+    bereidVoor(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

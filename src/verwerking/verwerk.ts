@@ -68,7 +68,9 @@ export async function verwerk(
     uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
     geslaagd.push({ resultaatKey, revisie, foutId });
     if (foutId !== undefined || gevonden.openFouten.has(revKey)) sluiten = true;
-    fouten.delete(revKey);
+    // As in sluitFouten: getting through settles a lookup error of this revisie met earlier in the batch,
+    // but never a REVISIE_CONFLICT (its answer said fout; it must reach the operators).
+    if (fouten.get(revKey)?.code !== 'REVISIE_CONFLICT') fouten.delete(revKey);
     if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
     const leerlingId = besluit.leerlingId;
     const eerder = revisies.get(revKey);

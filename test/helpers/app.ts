@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Test } from 'tap';
 import { type AppOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -23,13 +23,14 @@ export interface TestContext {
 export async function buildTestApp(
   t: Test,
   env: NodeJS.ProcessEnv = {},
-  extra: Partial<Pick<AppOptions, 'mislukteSleutels'>> = {},
+  extra: Partial<Pick<AppOptions, 'mislukteSleutels'>> & { logger?: Logger } = {},
 ): Promise<TestContext> {
   const { url, drop } = await newTestDatabase();
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...env });
-  const logger = pino({ level: config.LOG_LEVEL });
+  const { logger: eigenLogger, ...appExtra } = extra;
+  const logger = eigenLogger ?? pino({ level: config.LOG_LEVEL });
   const handle = createDb(url, { max: 5, log: logger });
-  const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN, ...extra });
+  const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN, ...appExtra });
   await app.ready();
   const sql = new pg.Pool({ connectionString: url, max: 2 });
   // An idle client may still be told of the forced drop below as the pool winds down; that is expected.

@@ -3,15 +3,20 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embed
 const quiet = { info() {}, warn() {} };
 
 /** A throwaway embedded PostgreSQL for a test run, tuned for speed over durability. */
-export async function startEmbeddedTestServer(dataDir: string): Promise<EmbeddedDatabase> {
-  return startEmbeddedPostgres(dataDir, quiet, [
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-    '-c',
-    'max_connections=200',
-  ]);
+export async function startEmbeddedTestServer(dataDir: string, port?: number): Promise<EmbeddedDatabase> {
+  return startEmbeddedPostgres(
+    dataDir,
+    quiet,
+    [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+    ],
+    port,
+  );
 }
