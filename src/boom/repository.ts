@@ -30,15 +30,6 @@ export async function activeerSleutel(db: Executor, sleutelId: string): Promise<
     .executeTakeFirstOrThrow();
 }
 
-export async function schoolInstelling(db: Executor, schoolId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('scholen')
-    .select('boom_wijzigingen_verwerken')
-    .where('id', '=', schoolId)
-    .executeTakeFirstOrThrow();
-  return row.boom_wijzigingen_verwerken;
-}
-
 /**
  * Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other.
  * The same round trip reads the school's BOOM WIJZIGINGEN VERWERKEN and, for a claimed delivery, locks
