@@ -227,6 +227,42 @@ async function main() {
   console.log('-'.repeat(w.stap + w.verzoek + w.status + 20));
   for (const s of stappen) console.log(regel(s));
   console.log('\n● = rode stip in de Doorstroomgrafiek (toets geactiveerd bij de school)');
+
+  // The story is also a black-box check of the contract against a started service (CI runs it).
+  const afwijkingen = stappen.flatMap((s) => {
+    const [status, uitkomst] = verwacht[s.stap] ?? [200, ''];
+    return s.status === status && s.uitkomst.includes(uitkomst)
+      ? []
+      : [`${s.stap}: ${s.status} ${s.uitkomst}`];
+  });
+  if (afwijkingen.length > 0) {
+    console.error(`\nNot as the contract says:\n  ${afwijkingen.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
+
+/** What each step must answer: the status, and a part of the outcome. */
+const verwacht: Record<string, [number, string]> = {
+  '1 school aanmaken': [201, ''],
+  '1 sleutel uitgeven': [201, 'status aangevraagd'],
+  '2 AANVRAGEN in Boom': [200, 'koppeling actief'],
+  catalogus: [201, 'geheeld: 0'],
+  '3 leerling Amira': [201, ''],
+  '3 leerling Bram': [201, ''],
+  'Boom: nieuwe resultaten': [
+    200,
+    'BTC-R-1: verwerkt; BTC-R-2: fout LEERLING_NIET_GEVONDEN; BTC-R-3: fout TOETS_NIET_GEVONDEN',
+  ],
+  'Boom: zelfde bericht opnieuw': [200, '(Idempotent-Replayed)'],
+  'Boom: zelfde resultaat, nieuw bericht': [200, 'BTC-R-1: dubbel'],
+  'Boom: hernormering': [200, 'BTC-R-1: verwerkt'],
+  'fouten bekijken': [200, 'BTC-R-3: TOETS_NIET_GEVONDEN; BTC-R-2: LEERLING_NIET_GEVONDEN'],
+  'herstel: Boom-nummer Bram': [200, 'geheeld: 1'],
+  'herstel: toets BLVS-RW': [201, 'geheeld: 1'],
+  'huidige resultaten': [
+    200,
+    'BTC-R-1 r2 dle 23.5 (+3.5) ●; BTC-R-2 r1 dle 22 (+2) ●; BTC-R-3 r1 dle 22 (+4)',
+  ],
+};
 
 await main();
