@@ -16,16 +16,22 @@ export async function geefSleutelUit(db: Executor, schoolId: string, hash: Buffe
     .execute();
   // A new key keeps the koppeling's signing secret, if it has one: signing belongs to the coupling.
   const { rows } = await sql<{ id: string }>`
-    INSERT INTO koppeling_sleutels (school_id, sleutel_hash, ondertekengeheim)
-    VALUES (${schoolId}::uuid, ${hash},
-            (SELECT ondertekengeheim FROM koppeling_sleutels
-              WHERE school_id = ${schoolId}::uuid AND status <> 'ingetrokken'
-              ORDER BY aangemaakt_op DESC LIMIT 1))
+    INSERT INTO koppeling_sleutels (school_id, sleutel_hash, ondertekengeheim, vorig_ondertekengeheim,
+                                    vorig_geheim_verloopt_op)
+    SELECT ${schoolId}::uuid, ${hash}, v.ondertekengeheim, v.vorig_ondertekengeheim, v.vorig_geheim_verloopt_op
+      FROM (SELECT 1) AS een
+      LEFT JOIN LATERAL (SELECT ondertekengeheim, vorig_ondertekengeheim, vorig_geheim_verloopt_op
+                           FROM koppeling_sleutels
+                          WHERE school_id = ${schoolId}::uuid AND status <> 'ingetrokken'
+                          ORDER BY aangemaakt_op DESC LIMIT 1) AS v ON true
     RETURNING id`.execute(db);
   return rows[0]!.id;
 }
 
-/** Sets (or, with null, removes) the signing secret of every key of the school that is in force. */
+/**
+ * Sets the signing secret of every key of the school that is in force; the one it replaces stays valid for
+ * 24 hours, so Boom can switch without a gap. With null, signing is off at once (no secret stays valid).
+ */
 export async function zetOndertekengeheim(
   db: Executor,
   schoolId: string,
@@ -33,7 +39,16 @@ export async function zetOndertekengeheim(
 ): Promise<number> {
   const r = await db
     .updateTable('koppeling_sleutels')
-    .set({ ondertekengeheim: geheim })
+    .set(
+      geheim === null
+        ? { ondertekengeheim: null, vorig_ondertekengeheim: null, vorig_geheim_verloopt_op: null }
+        : {
+            ondertekengeheim: geheim,
+            vorig_ondertekengeheim: sql<string | null>`ondertekengeheim`,
+            vorig_geheim_verloopt_op: sql<Date | null>`CASE WHEN ondertekengeheim IS NULL THEN NULL
+                                                            ELSE now() + interval '24 hours' END`,
+          },
+    )
     .where('school_id', '=', schoolId)
     .where('status', '<>', 'ingetrokken')
     .executeTakeFirst();

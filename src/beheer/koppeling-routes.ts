@@ -59,7 +59,8 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Maakt een nieuw ondertekengeheim (whsec_…), alleen in dit antwoord te zien. Daarna moet elk verzoek ' +
           'met een sleutel van deze school geldige webhook-id, webhook-timestamp (±5 minuten) en ' +
-          'webhook-signature dragen; anders 401 HANDTEKENING_ONGELDIG. Een later uitgegeven sleutel erft het geheim.',
+          'webhook-signature dragen; anders 401 HANDTEKENING_ONGELDIG. Een vorig geheim blijft nog 24 uur geldig, ' +
+          'zodat Boom zonder onderbreking kan wisselen. Een later uitgegeven sleutel erft het geheim.',
         params: schoolParams,
         response: { 201: z.object({ ondertekengeheim: z.string(), sleutels: z.number().int() }) },
       },

@@ -7,7 +7,8 @@ import { zoekSleutel } from './repository.js';
 export interface Koppeling {
   sleutelId: string;
   schoolId: string;
-  ondertekengeheim: string | null;
+  /** The signing secrets in force (none: the koppeling takes unsigned requests). */
+  ondertekengeheimen: string[];
 }
 
 declare module 'fastify' {
@@ -39,7 +40,9 @@ export async function authenticeerKoppeling(
   request.koppeling = {
     sleutelId: sleutel.id,
     schoolId: sleutel.school_id,
-    ondertekengeheim: sleutel.ondertekengeheim,
+    ondertekengeheimen: [sleutel.ondertekengeheim, sleutel.vorig_ondertekengeheim].filter(
+      (g): g is string => g !== null,
+    ),
   };
 }
 

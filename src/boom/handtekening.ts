@@ -4,26 +4,32 @@ import { AppError } from '../errors.js';
 /**
  * Standard Webhooks (v1): when a koppeling has a signing secret, every request carries webhook-id,
  * webhook-timestamp (within 5 minutes either way) and webhook-signature, any `v1,` entry of which may
- * match (so a secret can be rotated). The library compares in constant time.
+ * match, checked against every secret in force (the new one and, for 24 hours after a rotation, the
+ * previous one), so a secret can be rotated without a gap. The library compares in constant time.
  */
-export function controleerHandtekening(geheim: string, body: string, headers: Record<string, unknown>): void {
+export function controleerHandtekening(
+  geheimen: string[],
+  body: string,
+  headers: Record<string, unknown>,
+): void {
   const h = (name: string) => {
     const v = headers[name];
     return typeof v === 'string' ? v : '';
   };
-  try {
-    new Webhook(geheim).verify(
-      body,
-      {
-        'webhook-id': h('webhook-id'),
-        'webhook-timestamp': h('webhook-timestamp'),
-        'webhook-signature': h('webhook-signature'),
-      },
-      { jsonParse: false },
-    );
-  } catch {
-    throw new AppError('HANDTEKENING_ONGELDIG', { headers: { 'www-authenticate': 'Bearer' } });
+  const kop = {
+    'webhook-id': h('webhook-id'),
+    'webhook-timestamp': h('webhook-timestamp'),
+    'webhook-signature': h('webhook-signature'),
+  };
+  for (const geheim of geheimen) {
+    try {
+      new Webhook(geheim).verify(body, kop, { jsonParse: false });
+      return;
+    } catch {
+      // try the next secret in force
+    }
   }
+  throw new AppError('HANDTEKENING_ONGELDIG', { headers: { 'www-authenticate': 'Bearer' } });
 }
 
 /** A new signing secret: whsec_ and 32 random bytes in base64. */

@@ -7,7 +7,16 @@ import type { TeVerwerken } from '../verwerking/types.js';
 export async function zoekSleutel(db: Executor, hash: Buffer) {
   return db
     .selectFrom('koppeling_sleutels')
-    .select(['id', 'school_id', 'sleutel_hash', 'ondertekengeheim'])
+    .select([
+      'id',
+      'school_id',
+      'sleutel_hash',
+      'ondertekengeheim',
+      // The previous signing secret, while it is still valid (24 hours after a new one was set).
+      sql<string | null>`CASE WHEN vorig_geheim_verloopt_op > now() THEN vorig_ondertekengeheim END`.as(
+        'vorig_ondertekengeheim',
+      ),
+    ])
     .where('sleutel_hash', '=', hash)
     .where('status', '<>', 'ingetrokken')
     .where((eb) => eb.or([eb('verloopt_op', 'is', null), eb('verloopt_op', '>', sql<Date>`now()`)]))

@@ -60,8 +60,8 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request, mislukt));
   // After parsing, before validation: a koppeling with a signing secret only takes signed requests.
   app.addHook('preValidation', async (request) => {
-    const geheim = request.koppeling?.ondertekengeheim;
-    if (geheim) controleerHandtekening(geheim, request.rawBody ?? '', request.headers);
+    const geheimen = request.koppeling?.ondertekengeheimen ?? [];
+    if (geheimen.length > 0) controleerHandtekening(geheimen, request.rawBody ?? '', request.headers);
   });
 
   app.setErrorHandler(async (err, request: FastifyRequest, reply: FastifyReply) => {

@@ -21,6 +21,8 @@ export interface KoppelingSleutelsTable {
   verloopt_op: Timestamp | null;
   ingetrokken_op: Timestamp | null;
   ondertekengeheim: string | null;
+  vorig_ondertekengeheim: string | null;
+  vorig_geheim_verloopt_op: Timestamp | null;
 }
 
 export interface LeerlingenTable {

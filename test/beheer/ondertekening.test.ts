@@ -51,6 +51,24 @@ t.test('operators turn signing on and off per koppeling; a new key inherits the 
   t.equal((await lever(ctx, k2)).statusCode, 401, 'the new key inherits signing');
   t.equal((await lever(ctx, k2, geheim)).statusCode, 200);
 
+  // Rotation: the new secret works at once, the previous one for 24 hours more; a key issued meanwhile too.
+  const wissel = await ctx.app.inject({ method: 'POST', url: `${url}/ondertekening`, headers: ctx.beheer });
+  const nieuw: string = wissel.json().ondertekengeheim;
+  t.not(nieuw, geheim);
+  t.equal((await lever(ctx, k2, nieuw)).statusCode, 200, 'the new secret');
+  t.equal((await lever(ctx, k2, geheim)).statusCode, 200, 'the previous secret, within 24 hours');
+  const k3 = (await ctx.app.inject({ method: 'POST', url, headers: ctx.beheer })).json().autorisatiesleutel;
+  t.equal((await lever(ctx, k3, geheim)).statusCode, 200, 'a key issued during the switch takes both');
+  const { rows } = await ctx.sql.query(
+    "SELECT count(*)::int AS n FROM koppeling_sleutels WHERE vorig_geheim_verloopt_op BETWEEN now() + interval '23 hours' AND now() + interval '25 hours'",
+  );
+  t.equal(rows[0].n, 3, 'on every key in force, the previous secret expires 24 hours after the rotation');
+  await ctx.sql.query(
+    "UPDATE koppeling_sleutels SET vorig_geheim_verloopt_op = now() - interval '1 second' WHERE vorig_geheim_verloopt_op IS NOT NULL",
+  );
+  t.equal((await lever(ctx, k3, geheim)).statusCode, 401, 'after 24 hours the previous secret is refused');
+  t.equal((await lever(ctx, k3, nieuw)).statusCode, 200);
+
   // A client that always sends Content-Type: application/json, with no body: no body, not broken JSON.
   const uit = await ctx.app.inject({
     method: 'DELETE',
@@ -59,7 +77,7 @@ t.test('operators turn signing on and off per koppeling; a new key inherits the 
     payload: '',
   });
   t.equal(uit.statusCode, 200);
-  t.same(uit.json(), { ondertekengeheim: null, sleutels: 2 });
+  t.same(uit.json(), { ondertekengeheim: null, sleutels: 3 });
   t.equal((await lever(ctx, k2)).statusCode, 200, 'unsigned accepted again');
 
   const onbekend = await ctx.app.inject({
