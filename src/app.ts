@@ -7,7 +7,7 @@ import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
-import { AppError } from './errors.js';
+import { AppError, problemSchema } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
@@ -87,6 +87,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
+    // Every route documents its errors: problem+json, rendered by plugins/problem.ts (not this serializer).
+    api.addHook('onRoute', (route) => {
+      const probleem = {
+        description: 'Fout (problem+json)',
+        content: { 'application/problem+json': { schema: problemSchema } },
+      };
+      route.schema = {
+        ...route.schema,
+        response: { ...(route.schema?.response as object), '4XX': probleem, '5XX': probleem },
+      };
+    });
     await api.register(healthRoutes);
     await api.register(boomRoutes, {
       prefix: '/v1/boom',

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The error catalogue: every error the service answers, with its stable code, HTTP status and title.
  * Throw `new AppError('CODE')` anywhere; the error handler (plugins/problem.ts) renders it once,
@@ -23,6 +25,19 @@ export const catalogue = {
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof catalogue;
+
+/** The problem+json body, for the OpenAPI document (every error of every route has this shape). */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(Object.keys(catalogue) as [ErrorCode, ...ErrorCode[]]),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pad: z.string(), melding: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details met een stabiele code' });
 
 export interface Veldfout {
   pad: string;

@@ -17,6 +17,11 @@ t.test('the OpenAPI 3.1 document is served at /docs/json', async (t) => {
   const doc = res.json();
   t.equal(doc.openapi, '3.1.0');
   t.ok(doc.paths['/health/ready'], 'documents the health route');
+  const post = doc.paths['/v1/boom/resultaten'].post;
+  t.ok(post.requestBody.content['application/json'].schema, 'the Boom payload, from the zod schema');
+  t.ok(post.responses['200'], 'the answer');
+  t.ok(post.responses['4XX'].content['application/problem+json'].schema, 'errors as problem+json');
+  t.ok(doc.paths['/v1/beheer/fouten'].get.parameters.some((p: { name: string }) => p.name === 'cursor'));
   const ui = await app.inject({ method: 'GET', url: '/docs' });
   t.ok(ui.statusCode === 200 || ui.statusCode === 302, 'serves the browsable reference');
 });
