@@ -95,6 +95,24 @@ export const aanleveringAntwoord = z.object({
 });
 export type AanleveringAntwoord = z.output<typeof aanleveringAntwoord>;
 
+/**
+ * The JSON of an AanleveringAntwoord, as zod's encoding of `aanleveringAntwoord` gives it (its keys in the
+ * schema's order, nothing outside the schema), without zod walking every outcome: the answer is built by
+ * this service and typed. A replayed answer comes from jsonb, which reorders keys; this puts them back.
+ */
+export function aanleveringAntwoordJson(a: AanleveringAntwoord): string {
+  return JSON.stringify({
+    berichtId: a.berichtId,
+    ontvangenOp: a.ontvangenOp,
+    resultaten: a.resultaten.map((r) => ({
+      resultaatKey: r.resultaatKey,
+      revisie: r.revisie,
+      status: r.status,
+      fout: r.fout === undefined ? undefined : { code: r.fout.code, melding: r.fout.melding },
+    })),
+  });
+}
+
 /** The DLE of a result, from its referentiescores, or null. */
 export function dleVan(r: BoomResultaat): string | null {
   return r.referentiescores?.find((s) => s.code === 'DLE')?.waarde ?? null;
