@@ -9,7 +9,19 @@ const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
 });
 
 /** Tomorrow's date (YYYY-MM-DD) in Europe/Amsterdam: the latest afnamedatum accepted. */
-export function morgenInAmsterdam(nu = new Date()): string {
+export function morgenInAmsterdam(nu?: Date): string {
+  if (nu !== undefined) return berekenMorgen(nu);
+  // Amsterdam's offset from UTC is a whole number of hours (+1, +2 in summer), so its date changes only
+  // at a full UTC hour: within one UTC hour the answer is the same, and is worked out once per hour
+  // instead of once per result (Intl formatting was a visible part of validating a delivery's results).
+  const nuUtc = new Date();
+  const uur = Math.floor(nuUtc.getTime() / 3_600_000);
+  if (uur !== dezeUur.uur) dezeUur = { uur, morgen: berekenMorgen(nuUtc) };
+  return dezeUur.morgen;
+}
+let dezeUur = { uur: Number.NaN, morgen: '' };
+
+function berekenMorgen(nu: Date): string {
   const [y, m, d] = amsterdamDatum.format(nu).split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
