@@ -9,7 +9,19 @@ const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
 });
 
 /** Tomorrow's date (YYYY-MM-DD) in Europe/Amsterdam: the latest afnamedatum accepted. */
-export function morgenInAmsterdam(nu = new Date()): string {
+export function morgenInAmsterdam(nu?: Date): string {
+  if (nu !== undefined) return berekenMorgen(nu);
+  // Amsterdam's offset from UTC is a whole number of hours (+1, +2 in summer), so its date changes only
+  // at a full UTC hour: within one UTC hour the answer is the same, and is worked out once per hour
+  // instead of once per result (Intl formatting was a visible part of validating a delivery's results).
+  const nuUtc = new Date();
+  const uur = Math.floor(nuUtc.getTime() / 3_600_000);
+  if (uur !== dezeUur.uur) dezeUur = { uur, morgen: berekenMorgen(nuUtc) };
+  return dezeUur.morgen;
+}
+let dezeUur = { uur: Number.NaN, morgen: '' };
+
+function berekenMorgen(nu: Date): string {
   const [y, m, d] = amsterdamDatum.format(nu).split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
@@ -94,6 +106,24 @@ export const aanleveringAntwoord = z.object({
   resultaten: z.array(uitkomst),
 });
 export type AanleveringAntwoord = z.output<typeof aanleveringAntwoord>;
+
+/**
+ * The JSON of an AanleveringAntwoord, as zod's encoding of `aanleveringAntwoord` gives it (its keys in the
+ * schema's order, nothing outside the schema), without zod walking every outcome: the answer is built by
+ * this service and typed. A replayed answer comes from jsonb, which reorders keys; this puts them back.
+ */
+export function aanleveringAntwoordJson(a: AanleveringAntwoord): string {
+  return JSON.stringify({
+    berichtId: a.berichtId,
+    ontvangenOp: a.ontvangenOp,
+    resultaten: a.resultaten.map((r) => ({
+      resultaatKey: r.resultaatKey,
+      revisie: r.revisie,
+      status: r.status,
+      fout: r.fout === undefined ? undefined : { code: r.fout.code, melding: r.fout.melding },
+    })),
+  });
+}
 
 /** The DLE of a result, from its referentiescores, or null. */
 export function dleVan(r: BoomResultaat): string | null {
