@@ -6,7 +6,7 @@ t.test(
   'GET /metrics counts deliveries, results by outcome, error codes, durations and the pool',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     const body = aanlevering([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
     await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });
     await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });

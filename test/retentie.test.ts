@@ -5,7 +5,7 @@ import { aanlevering, resultaat, standaardSchool } from './helpers/fixtures.js';
 
 t.test('retention removes old delivery bodies and keeps their hashes, counts and statuses', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   for (const id of ['oud', 'nieuw']) {
     const res = await ctx.app.inject({
       method: 'POST',

@@ -27,7 +27,8 @@ export type Besluit =
 
 /** A Boom number is personal data: an error message shows only its first two characters. */
 export function maskeer(boomLeerlingnummer: string): string {
-  return `${boomLeerlingnummer.slice(0, 2)}…`;
+  // By code point: cutting a surrogate pair in half would leave text PostgreSQL cannot store.
+  return `${Array.from(boomLeerlingnummer).slice(0, 2).join('')}…`;
 }
 
 function fout(code: FoutCode, melding: string, leerlingId: string | null = null): Besluit {

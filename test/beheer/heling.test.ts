@@ -32,9 +32,9 @@ async function huidige(ctx: TestContext) {
 
 t.test('entering a Boom number heals LEERLING_NIET_GEVONDEN (one pupil)', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx.db);
-  await maakToets(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-1' });
+  const s = await maakSchool(ctx);
+  await maakToets(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
   const uit = await lever(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
@@ -63,10 +63,10 @@ t.test(
   'bulk Boom numbers heal; a retry that meets another error keeps it open with the new code',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await maakSchool(ctx.db);
-    await maakToets(ctx.db);
-    await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'A' });
-    await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'B', toetsdoel: null });
+    const s = await maakSchool(ctx);
+    await maakToets(ctx);
+    await maakLeerling(ctx, s.schoolId, { leerlingId: 'A' });
+    await maakLeerling(ctx, s.schoolId, { leerlingId: 'B', toetsdoel: null });
     await lever(ctx, s.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
@@ -117,11 +117,11 @@ t.test(
 
 t.test('adding a toets or an onderdeel to the catalogue heals errors of every school', async (t) => {
   const ctx = await buildTestApp(t);
-  const s1 = await maakSchool(ctx.db);
-  const s2 = await maakSchool(ctx.db, { naam: 'Tweede' });
+  const s1 = await maakSchool(ctx);
+  const s2 = await maakSchool(ctx, { naam: 'Tweede' });
   for (const s of [s1, s2])
-    await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
-  await maakToets(ctx.db, 'BLVS-RW', 'rekenen', ['A']);
+    await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
+  await maakToets(ctx, 'BLVS-RW', 'rekenen', ['A']);
   await lever(ctx, s1.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({
@@ -172,9 +172,9 @@ t.test('adding a toets or an onderdeel to the catalogue heals errors of every sc
 
 t.test('retry one, retry all, dismiss', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx.db);
-  await maakToets(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-1' });
+  const s = await maakSchool(ctx);
+  await maakToets(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
   await lever(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '111', toetsonderdeel: { code: 'ZINNEN' } }),

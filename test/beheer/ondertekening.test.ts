@@ -27,8 +27,8 @@ t.test('operators turn signing on and off per koppeling; a new key inherits the 
     payload: { naam: 'Het Palet' },
   });
   const schoolId = school.json().id;
-  await maakLeerling(ctx.db, schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
-  await maakToets(ctx.db);
+  await maakLeerling(ctx, schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
+  await maakToets(ctx);
   const url = `/v1/beheer/scholen/${schoolId}/koppeling`;
   const k1 = (await ctx.app.inject({ method: 'POST', url, headers: ctx.beheer })).json().autorisatiesleutel;
 

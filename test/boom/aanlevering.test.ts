@@ -32,13 +32,13 @@ async function aanbiedingen(ctx: TestContext) {
 
 t.test('missing, unknown, withdrawn and expired keys get one identical 401', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
-  const ingetrokken = await maakSchool(ctx.db);
+  const s = await standaardSchool(ctx);
+  const ingetrokken = await maakSchool(ctx);
   await ctx.sql.query(
     "UPDATE koppeling_sleutels SET status = 'ingetrokken', ingetrokken_op = now() WHERE id = $1",
     [ingetrokken.sleutelId],
   );
-  const verlopen = await maakSchool(ctx.db);
+  const verlopen = await maakSchool(ctx);
   await ctx.sql.query(
     "UPDATE koppeling_sleutels SET verloopt_op = now() - interval '1 second' WHERE id = $1",
     [verlopen.sleutelId],
@@ -71,7 +71,7 @@ t.test(
   'broken JSON is a 400, another content type a 415, an oversized body a 413; each recorded',
   async (t) => {
     const ctx = await buildTestApp(t, { BODY_LIMIT_BYTES: '2048' });
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     const json = { 'content-type': 'application/json' };
     const broken = await post(ctx, s.auth, '{"berichtId": "x",', json);
     t.equal(broken.statusCode, 400);
@@ -105,7 +105,7 @@ t.test(
   'a schema violation is a 422 naming each bad field; nothing applied, berichtId stays unused',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     const body = aanlevering(
       [
         resultaat({ resultaatKey: 'goed' }),
@@ -148,7 +148,7 @@ t.test(
 
 t.test('envelope rules: berichtId alphabet, 1–1000 results, a date-time verzondenOp', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const cases: Array<[unknown, string]> = [
     [{ ...aanlevering([resultaat()]), berichtId: 'met spatie' }, 'berichtId'],
     [{ ...aanlevering([resultaat()]), verzondenOp: 'gisteren' }, 'verzondenOp'],
@@ -168,7 +168,7 @@ t.test('envelope rules: berichtId alphabet, 1–1000 results, a date-time verzon
 
 t.test('a NUL character or a lone surrogate anywhere is a 422, never a 500', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const nul = await post(
     ctx,
     s.auth,
@@ -193,7 +193,7 @@ t.test('a NUL character or a lone surrogate anywhere is a 422, never a 500', asy
 
 t.test('fields outside the contract are dropped, never stored', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const r = {
     ...resultaat(),
     leerlingNaam: 'Fatima',
@@ -214,7 +214,7 @@ t.test('fields outside the contract are dropped, never stored', async (t) => {
 
 t.test('the same berichtId and body is answered again, nothing written; another body is a 409', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const body = aanlevering(
     [resultaat(), resultaat({ resultaatKey: 'ONBEKEND', boomLeerlingnummer: '1' })],
     'b-1',
@@ -246,13 +246,13 @@ t.test('the same berichtId and body is answered again, nothing written; another 
   t.same(rejected.rows, [{ bericht_id: 'b-1', afgewezen_status: 409 }]);
 
   // berichtId is unique per school: another school may use the same one.
-  const ander = await maakSchool(ctx.db);
+  const ander = await maakSchool(ctx);
   t.equal((await post(ctx, ander.auth, aanlevering([resultaat()], 'b-1'))).statusCode, 200);
 });
 
 t.test('simultaneous identical deliveries on different connections give one set of rows', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const body = aanlevering(
     Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K-${i}` })),
     'tegelijk',
@@ -279,7 +279,7 @@ t.test(
   'the same result in simultaneous deliveries with different berichtIds: one verwerkt, the rest dubbel',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) => post(ctx, s.auth, aanlevering([resultaat()], `p-${i}`))),
     );
@@ -291,7 +291,7 @@ t.test(
 
 t.test('the handshake moves the key from aangevraagd to actief; again is harmless', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx.db, { naam: 'Het Palet' });
+  const s = await maakSchool(ctx, { naam: 'Het Palet' });
   const first = await ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: s.auth });
   t.equal(first.statusCode, 200);
   t.same(first.json(), { school: { naam: 'Het Palet' }, status: 'actief' });
@@ -319,7 +319,7 @@ t.test('the handshake moves the key from aangevraagd to actief; again is harmles
 
 t.test('results are accepted from a key that is only aangevraagd', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const res = await post(ctx, s.auth, aanlevering([resultaat()]));
   t.equal(res.statusCode, 200);
   t.equal((await ctx.sql.query('SELECT status FROM koppeling_sleutels')).rows[0].status, 'aangevraagd');

@@ -91,7 +91,7 @@ t.test('timestamps: 5 minutes either way, no more; missing headers fail', async 
 
 t.test('a koppeling with a signing secret only takes signed deliveries; others are unaffected', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const secret = nieuwOndertekengeheim();
   await ctx.sql.query('UPDATE koppeling_sleutels SET ondertekengeheim = $1 WHERE id = $2', [
     secret,

@@ -13,7 +13,7 @@ t.test(
       MISLUKTE_SLEUTELS_MAX: '3',
       MISLUKTE_SLEUTELS_VENSTER_SECONDEN: '60',
     });
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     const fout = { authorization: 'Bearer bk_geraden' };
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {

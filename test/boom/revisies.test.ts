@@ -43,7 +43,7 @@ async function historie(ctx: TestContext, key = 'BTC-R-000123456') {
 
 t.test('nothing stored: any revisie is verwerkt and becomes current', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const res = await lever(ctx, s.auth, [resultaat({ revisie: 3 })], 'bericht-1');
   t.equal(res.statusCode, 200);
   const body = res.json();
@@ -64,7 +64,7 @@ t.test('nothing stored: any revisie is verwerkt and becomes current', async (t) 
 
 t.test('same revisie, same content (another delivery): dubbel, nothing changes', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   t.same(await statussen(ctx, s.auth, [resultaat()]), ['verwerkt']);
   // The same content with its fields in another order, and with a field outside the contract, is the same.
   const omgekeerd = Object.fromEntries(Object.entries({ ...resultaat(), onbekend: 'x' }).reverse());
@@ -77,7 +77,7 @@ t.test(
   'same revisie, other content: REVISIE_CONFLICT, recorded for operators, nothing changes',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     await statussen(ctx, s.auth, [resultaat()]);
     const anders = resultaat({ referentiescores: [{ code: 'DLE', waarde: '25' }] });
     const res = await lever(ctx, s.auth, [anders]);
@@ -116,7 +116,7 @@ t.test(
   'a lower revisie (arriving after the one that replaces it) is verouderd and kept in the history',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     t.same(await statussen(ctx, s.auth, [resultaat({ revisie: 2, reden: 'hernormering' })]), ['verwerkt']);
     t.same(await statussen(ctx, s.auth, [resultaat({ revisie: 1 })]), ['verouderd']);
     t.same(await huidig(ctx), [
@@ -139,7 +139,7 @@ t.test(
   'a higher revisie with the setting on replaces the current result; the old stays in the history',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     await statussen(ctx, s.auth, [resultaat()]);
     const hernormd = resultaat({
       revisie: 2,
@@ -161,7 +161,7 @@ t.test(
   'a higher revisie with the setting off is overgeslagen: current unchanged, kept as skipped',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db, { verwerken: false });
+    const s = await standaardSchool(ctx, { verwerken: false });
     t.same(await statussen(ctx, s.auth, [resultaat()]), ['verwerkt'], 'a new result is stored either way');
     const hernormd = resultaat({
       revisie: 2,
@@ -188,7 +188,7 @@ t.test(
   'an intrekking withdraws the result: it leaves current results and the chart, stays in history',
   async (t) => {
     const ctx = await buildTestApp(t);
-    const s = await standaardSchool(ctx.db);
+    const s = await standaardSchool(ctx);
     await ctx.sql.query('INSERT INTO schooltoetsen VALUES ($1, $2)', [s.schoolId, 'BLVS-SP']);
     await statussen(ctx, s.auth, [resultaat()]);
     const punten = await ctx.sql.query('SELECT resultaat_key FROM doorstroomgrafiek_punten');
@@ -207,7 +207,7 @@ t.test(
 
 t.test('an intrekking of a result never stored: verwerkt, in the history, nothing current', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   t.same(await statussen(ctx, s.auth, [resultaat({ revisie: 2, reden: 'intrekking' })]), ['verwerkt']);
   const { rows } = await ctx.sql.query('SELECT 1 FROM toetsresultaten WHERE NOT ingetrokken');
   t.equal(rows.length, 0, 'nothing became current');
@@ -219,8 +219,8 @@ t.test('an intrekking of a result never stored: verwerkt, in the history, nothin
 
 t.test('the lookups, in their order; a fout keeps the validated result', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '777', toetsdoel: null });
+  const s = await standaardSchool(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '777', toetsdoel: null });
   const res = await lever(ctx, s.auth, [
     // unknown pupil AND unknown test: the pupil decides
     resultaat({ resultaatKey: 'A', boomLeerlingnummer: '999999', toets: { code: 'ONBEKEND' } }),
@@ -269,9 +269,22 @@ t.test('the lookups, in their order; a fout keeps the validated result', async (
   t.same(aanb.rows, [{ aantal_resultaten: 6, per_status: { fout: 5, verwerkt: 1 }, afgewezen_status: null }]);
 });
 
+t.test('an unknown Boom number outside the BMP is masked by code point, and stored', async (t) => {
+  const ctx = await buildTestApp(t);
+  const s = await standaardSchool(ctx);
+  const res = await lever(ctx, s.auth, [resultaat({ boomLeerlingnummer: '\u0001𐀀𐀁' })]);
+  t.equal(res.statusCode, 200);
+  t.equal(
+    res.json().resultaten[0].fout.melding,
+    'Boom-leerlingnummer \u0001𐀀… is bij deze school niet bekend',
+  );
+  const { rows } = await ctx.sql.query('SELECT melding FROM foutmeldingen');
+  t.same(rows, [{ melding: 'Boom-leerlingnummer \u0001𐀀… is bij deze school niet bekend' }]);
+});
+
 t.test('several revisies of one result in one delivery are handled in order', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const st = await statussen(ctx, s.auth, [
     resultaat({ revisie: 2, reden: 'correctie' }),
     resultaat({ revisie: 1 }),
@@ -288,8 +301,8 @@ t.test('several revisies of one result in one delivery are handled in order', as
 
 t.test('a result delivered for another pupil number moves to that pupil', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-9', boomLeerlingnummer: '555' });
+  const s = await standaardSchool(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-9', boomLeerlingnummer: '555' });
   await statussen(ctx, s.auth, [resultaat()]);
   t.same(
     await statussen(ctx, s.auth, [resultaat({ revisie: 2, reden: 'correctie', boomLeerlingnummer: '555' })]),
@@ -300,10 +313,14 @@ t.test('a result delivered for another pupil number moves to that pupil', async 
 
 t.test('a lookup error that a later delivery gets through is resolved', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const r = resultaat({ boomLeerlingnummer: '123' });
   await statussen(ctx, s.auth, [r]);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-3', boomLeerlingnummer: '123' });
+  // Straight into the table: through the API the fix would heal the error itself, before the delivery.
+  await ctx.sql.query(
+    "INSERT INTO leerlingen (school_id, leerling_id, boom_leerlingnummer, fase, toetsdoel) VALUES ($1, 'LL-3', '123', 'F2', 'PO-midden')",
+    [s.schoolId],
+  );
   t.same(await statussen(ctx, s.auth, [r]), ['verwerkt']);
   const { rows } = await ctx.sql.query(
     'SELECT status, opgelost_op IS NOT NULL AS opgelost FROM foutmeldingen',

@@ -32,8 +32,8 @@ t.test('unknown, wrong and withdrawn keys take the same path: one identical quer
     operatorToken: OPERATOR_TOKEN,
   });
   t.teardown(() => app.close());
-  const geldig = await maakSchool(db);
-  const ingetrokken = await maakSchool(db);
+  const geldig = await maakSchool({ app });
+  const ingetrokken = await maakSchool({ app });
   await db
     .updateTable('koppeling_sleutels')
     .set({ status: 'ingetrokken', ingetrokken_op: new Date() })

@@ -1,25 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../src/db/types.js';
-import { hashSleutel, nieuweSleutel } from '../../src/sleutels.js';
+import type { FastifyInstance } from 'fastify';
+import { OPERATOR_TOKEN } from './app.js';
 
-/** Test state written straight to the tables (the operator API has its own tests). */
-export async function maakSchool(db: Db, opts: { naam?: string; verwerken?: boolean } = {}) {
-  const school = await db
-    .insertInto('scholen')
-    .values({ naam: opts.naam ?? 'De Regenboog', boom_wijzigingen_verwerken: opts.verwerken ?? true })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const sleutel = nieuweSleutel('bk');
-  const rij = await db
-    .insertInto('koppeling_sleutels')
-    .values({ school_id: school.id, sleutel_hash: hashSleutel(sleutel) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { schoolId: school.id, sleutel, sleutelId: rij.id, auth: { authorization: `Bearer ${sleutel}` } };
+/** Test state made through the operators' API, as SchoolKr8 staff would (their routes have their own tests). */
+export interface MetApp {
+  app: FastifyInstance;
 }
 
+async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
+  const res = await ctx.app.inject({
+    method,
+    url: `/v1/beheer${url}`,
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** A school with an autorisatiesleutel (Stap 1), and Stap 5 as asked. */
+export async function maakSchool(ctx: MetApp, opts: { naam?: string; verwerken?: boolean } = {}) {
+  const school = await beheer(ctx, 'POST', '/scholen', { naam: opts.naam ?? 'De Regenboog' });
+  if (opts.verwerken === false) {
+    await beheer(ctx, 'PATCH', `/scholen/${school.id}`, { boomWijzigingenVerwerken: false });
+  }
+  const { sleutelId, autorisatiesleutel: sleutel } = await beheer(
+    ctx,
+    'POST',
+    `/scholen/${school.id}/koppeling`,
+  );
+  return {
+    schoolId: school.id as string,
+    sleutel: sleutel as string,
+    sleutelId: sleutelId as string,
+    auth: { authorization: `Bearer ${sleutel}` },
+  };
+}
+
+/** A pupil (Stap 3), with fase F2 and toetsdoel PO-midden unless said otherwise. */
 export async function maakLeerling(
-  db: Db,
+  ctx: MetApp,
   schoolId: string,
   l: {
     leerlingId: string;
@@ -28,41 +48,32 @@ export async function maakLeerling(
     toetsdoel?: string | null;
   },
 ) {
-  await db
-    .insertInto('leerlingen')
-    .values({
-      school_id: schoolId,
-      leerling_id: l.leerlingId,
-      boom_leerlingnummer: l.boomLeerlingnummer ?? null,
-      fase: l.fase === undefined ? 'F2' : l.fase,
-      toetsdoel: l.toetsdoel === undefined ? 'PO-midden' : l.toetsdoel,
-    })
-    .execute();
+  await beheer(ctx, 'PUT', `/scholen/${schoolId}/leerlingen/${l.leerlingId}`, {
+    boomLeerlingnummer: l.boomLeerlingnummer ?? null,
+    fase: l.fase === undefined ? 'F2' : l.fase,
+    toetsdoel: l.toetsdoel === undefined ? 'PO-midden' : l.toetsdoel,
+  });
 }
 
+/** A test in the catalogue, with its onderdelen. */
 export async function maakToets(
-  db: Db,
+  ctx: MetApp,
   code = 'BLVS-SP',
   vak = 'spelling',
   onderdelen = ['WOORDEN', 'WERKWOORDEN'],
 ) {
-  await db
-    .insertInto('toetsen')
-    .values({ code, naam: `Toets ${code}`, vak })
-    .execute();
-  if (onderdelen.length) {
-    await db
-      .insertInto('toetsonderdelen')
-      .values(onderdelen.map((o) => ({ toets_code: code, code: o, naam: o.toLowerCase() })))
-      .execute();
-  }
+  await beheer(ctx, 'PUT', `/toetsen/${code}`, {
+    naam: `Toets ${code}`,
+    vak,
+    onderdelen: onderdelen.map((o) => ({ code: o, naam: o.toLowerCase() })),
+  });
 }
 
 /** A school with one pupil (Boom number 4839201) and the BLVS-SP test: the common starting point. */
-export async function standaardSchool(db: Db, opts: { verwerken?: boolean } = {}) {
-  const s = await maakSchool(db, opts);
-  await maakLeerling(db, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
-  await maakToets(db);
+export async function standaardSchool(ctx: MetApp, opts: { verwerken?: boolean } = {}) {
+  const s = await maakSchool(ctx, opts);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
+  await maakToets(ctx);
   return s;
 }
 

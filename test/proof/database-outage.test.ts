@@ -17,7 +17,7 @@ t.test('PostgreSQL stops: 503 with Retry-After; it starts again: 200, same app, 
   const handle = createDb(pg.url, { max: 3, log: logger });
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
   t.teardown(() => app.close());
-  const s = await standaardSchool(handle.db);
+  const s = await standaardSchool({ app });
   const lever = (berichtId: string, key: string) =>
     app.inject({
       method: 'POST',

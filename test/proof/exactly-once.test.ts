@@ -31,8 +31,8 @@ function shuffle<T>(items: T[]): T[] {
 
 t.test('50 simultaneous identical deliveries: handled once, 49 answered as replays', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '4839202' });
+  const s = await standaardSchool(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '4839202' });
   const body = aanlevering(
     [
       resultaat({ resultaatKey: 'K-1' }),
@@ -70,7 +70,7 @@ t.test('50 simultaneous identical deliveries: handled once, 49 answered as repla
 
 t.test('40 revisies of one result, delivered at once in random order: the highest wins', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await standaardSchool(ctx.db, { verwerken: true });
+  const s = await standaardSchool(ctx, { verwerken: true });
   const volgorde = shuffle(Array.from({ length: 40 }, (_, i) => i + 1));
   t.comment(`order: ${volgorde.join(',')}`);
   const responses = await Promise.all(
@@ -271,13 +271,13 @@ function alsResultaat(r: Inkomend) {
 
 t.test('random sequences of deliveries follow the §2 table (property)', async (t) => {
   const ctx = await buildTestApp(t);
-  await maakToets(ctx.db);
+  await maakToets(ctx);
   let run = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(stap, { minLength: 1, maxLength: 12 }), async (stappen) => {
       run++;
-      const s = await maakSchool(ctx.db, { verwerken: true });
-      await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
+      const s = await maakSchool(ctx, { verwerken: true });
+      await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
       const model = new Model();
       let vorige: { body: unknown; antwoord: string } | undefined;
       for (const [i, st] of stappen.entries()) {

@@ -111,7 +111,7 @@ function vervang(body: Record<string, unknown>, pad: Pad, waarde: unknown): stri
 
 t.test('generated hostile bodies: never a 5xx, a 4xx is problem+json with a code', async (t) => {
   const ctx = await buildTestApp(t, { BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   let n = 0;
   const gezien = new Map<number, number>();
   await fc.assert(
@@ -145,7 +145,7 @@ t.test('generated hostile bodies: never a 5xx, a 4xx is problem+json with a code
 
 t.test('fixed hostile cases: raw bytes, nesting, content types, size', async (t) => {
   const ctx = await buildTestApp(t, { BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   const geldig = JSON.stringify(aanlevering([resultaat()], 'geldig-1'));
 
   const gevallen: Array<{ naam: string; payload: string | Buffer; type?: string; status: number }> = [
@@ -244,7 +244,7 @@ async function traagClient(port: number, stukken: string[], tussenpoos: number) 
 
 t.test('slow clients (slowloris) are cut off within the configured timeouts', async (t) => {
   const ctx = await buildTestApp(t, { REQUEST_TIMEOUT_MS: '1000', CONNECTION_TIMEOUT_MS: '1000' });
-  const s = await standaardSchool(ctx.db);
+  const s = await standaardSchool(ctx);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = ctx.app.server.address() as AddressInfo;
   const body = JSON.stringify(aanlevering([resultaat()], 'traag-1'));

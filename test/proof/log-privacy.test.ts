@@ -15,8 +15,8 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     },
   });
   const ctx = await buildTestApp(t, {}, { logger });
-  const s = await standaardSchool(ctx.db);
-  await maakLeerling(ctx.db, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '5550001234' });
+  const s = await standaardSchool(ctx);
+  await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '5550001234' });
 
   // Every value below is unique, so finding it in the log can only mean it leaked from this flow.
   const geheimen = {
