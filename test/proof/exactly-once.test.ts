@@ -1,6 +1,7 @@
 import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
+import '../helpers/fast-check.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import {
   aanlevering,

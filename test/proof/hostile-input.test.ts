@@ -1,6 +1,7 @@
 import { type AddressInfo, connect } from 'node:net';
 import fc from 'fast-check';
 import t from 'tap';
+import '../helpers/fast-check.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
