@@ -11,6 +11,7 @@ import { AppError, problemSchema } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
+import { registreerJsonParser } from './plugins/json-body.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { handleError, sendProblem } from './plugins/problem.js';
 
@@ -56,13 +57,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler(handleError);
   // An empty body sent as JSON (a POST without content, from a client that always sets the header) is no
-  // body, not broken JSON. Boom's scope keeps its stricter parser.
-  const json = app.getDefaultJsonParser('remove', 'remove');
+  // body, not broken JSON. Boom's scope registers the same parser with its stricter rule.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, undefined);
-    json(request, body as string, done);
-  });
+  registreerJsonParser(app, () => true);
   // Node's requestTimeout stops counting once the headers are in (Node 20): a client that trickles its body
   // byte by byte would hold the socket for ever. The whole request must arrive within REQUEST_TIMEOUT_MS.
   app.addHook('onRequest', (request, _reply, done) => {

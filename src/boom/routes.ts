@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling } from './auth.js';
 import { controleerHandtekening } from './handtekening.js';
@@ -16,10 +16,6 @@ import {
 } from './schema.js';
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    /** The body as received, for verifying a webhook signature. */
-    rawBody?: string;
-  }
   interface FastifyContextConfig {
     /** Rejections of this route are recorded in aanbiedingen (CONTRACT §2). */
     registreerAfwijzing?: boolean;
@@ -44,22 +40,9 @@ export interface BoomOptions {
 }
 
 export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) => {
-  // Only JSON: text/plain and anything else is a 415.
+  // Only JSON: text/plain and anything else is a 415. An empty body is broken JSON, except for the handshake.
   app.removeAllContentTypeParsers();
-  const json = app.getDefaultJsonParser('remove', 'remove');
-  // JSON is UTF-8 (RFC 8259): invalid bytes are a 400, not silently turned into U+FFFD and stored.
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let tekst: string;
-    try {
-      tekst = utf8.decode(body as Buffer);
-    } catch {
-      return done(new AppError('ONGELDIGE_JSON', { detail: 'De body is geen geldige UTF-8' }), undefined);
-    }
-    request.rawBody = tekst;
-    if (tekst === '' && request.routeOptions.config.legeBody) return done(null, undefined);
-    json(request, tekst, done);
-  });
+  registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request, mislukt));
