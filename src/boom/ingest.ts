@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { verwerk } from '../verwerking/index.js';
+import { verwerkResultaten } from '../verwerking/index.js';
 import { aanleveringHashes } from '../verwerking/inhoud.js';
 import { leesOpgezocht } from '../verwerking/opzoeken.js';
 import { claimAanbieding, eerdereAanbieding, rondAanbiedingAf } from './repository.js';
@@ -42,7 +42,7 @@ export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering)
     }
     const school = { id: schoolId, boomWijzigingenVerwerken: claim.verwerken };
     let antwoord: AanleveringAntwoord | undefined;
-    await verwerk(trx, school, items, claim.id, {
+    await verwerkResultaten(trx, school, items, claim.id, {
       opgezocht: leesOpgezocht(claim.opgezocht),
       afronding: (resultaten) => {
         const perStatus: Record<string, number> = {};

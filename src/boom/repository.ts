@@ -76,7 +76,7 @@ export async function eerdereAanbieding(db: Executor, schoolId: string, berichtI
     .executeTakeFirstOrThrow();
 }
 
-/** Records the counts and the response of a handled delivery: a statement for verwerk's `afronding`. */
+/** Records the counts and the response of a handled delivery: a statement for verwerkResultaten's `afronding`. */
 export function rondAanbiedingAf(
   id: string,
   perStatus: Record<string, number>,

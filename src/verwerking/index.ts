@@ -4,4 +4,4 @@
  */
 export { herverwerkFoutmeldingen } from './herverwerk.js';
 export type { SchoolContext, TeVerwerken, Uitkomst, UitkomstStatus } from './types.js';
-export { type VerwerkOpties, verwerk, verwerkResultaten } from './verwerk.js';
+export { type VerwerkOpties, verwerkResultaten } from './verwerk.js';

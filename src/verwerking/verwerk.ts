@@ -12,22 +12,6 @@ import {
 } from './repository.js';
 import type { SchoolContext, TeVerwerken, Uitkomst } from './types.js';
 
-/**
- * Handles a batch of results of one school in the caller's transaction, in order, and answers an
- * outcome per result (CONTRACT §2). A fixed number of set-based statements per batch, whatever its size:
- * lock the keys and look everything up in one statement, then write current results, history and errors
- * in one statement (and close resolved errors first, only when there are any).
- * Items with `foutId` are retries of that open foutmelding.
- */
-export async function verwerkResultaten(
-  trx: Transaction<Database>,
-  school: SchoolContext,
-  items: TeVerwerken[],
-  aanbiedingId: string | null,
-): Promise<Uitkomst[]> {
-  return verwerk(trx, school, items, aanbiedingId);
-}
-
 export interface VerwerkOpties {
   /** The caller already locked the keys and looked the batch up, with `opzoeken` in a statement of its own. */
   opgezocht?: Opgezocht;
@@ -35,8 +19,14 @@ export interface VerwerkOpties {
   afronding?: (uitkomsten: Uitkomst[]) => RawBuilder<unknown>;
 }
 
-/** verwerkResultaten, with the options a delivery uses to save round trips. */
-export async function verwerk(
+/**
+ * Handles a batch of results of one school in the caller's transaction, in order, and answers an
+ * outcome per result (CONTRACT §2). A fixed number of set-based statements per batch, whatever its size:
+ * lock the keys and look everything up in one statement, then write current results, history and errors
+ * in one statement (and close resolved errors first, only when there are any).
+ * Items with `foutId` are retries of that open foutmelding. A delivery passes `opties` to save round trips.
+ */
+export async function verwerkResultaten(
   trx: Transaction<Database>,
   school: SchoolContext,
   items: TeVerwerken[],
