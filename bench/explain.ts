@@ -1,14 +1,14 @@
 /**
  * `npm run bench:explain`: the statements of one delivery of 500 new results, each with its time, then
  * EXPLAIN (ANALYZE, BUFFERS, WAL) of each on the same data in a transaction that is rolled back.
- * A fresh embedded PostgreSQL (fsync on); the service's own ingest() in-process, no HTTP.
+ * A fresh embedded PostgreSQL (fsync on); the service's own ingestSamen() in-process, no HTTP.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { ingest } from '../src/boom/ingest.js';
+import { ingestSamen } from '../src/boom/ingest.js';
 import { aanlevering as aanleveringSchema } from '../src/boom/schema.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
@@ -43,13 +43,13 @@ try {
       ),
     );
   // Warm up (plans, caches), then the one that is logged.
-  for (let i = 0; i < 5; i++) await ingest(db, s.id, delivery(`W${i}`));
+  for (let i = 0; i < 5; i++) await ingestSamen(db, [{ schoolId: s.id, aanlevering: delivery(`W${i}`) }]);
   gelogd.length = 0;
   const t0 = performance.now();
-  await ingest(db, s.id, delivery('E'));
+  await ingestSamen(db, [{ schoolId: s.id, aanlevering: delivery('E') }]);
   const totaal = performance.now() - t0;
   console.log(
-    `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingest(), ${gelogd.length} statements:`,
+    `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingestSamen(), ${gelogd.length} statements:`,
   );
   for (const q of gelogd) console.log(`  ${q.ms.toFixed(2)} ms  ${q.sql.replace(/\s+/g, ' ').slice(0, 100)}`);
 

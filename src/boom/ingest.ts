@@ -1,60 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Bundelaar } from '../db/bundelaar.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
-import { AppError } from '../errors.js';
-import { verwerkResultaten } from '../verwerking/index.js';
+import { AppError, isDatabaseUnavailable } from '../errors.js';
+import { claimEnZoekOp, type Groep, perSchool, verwerkGroepen } from '../verwerking/index.js';
 import { aanleveringHashes } from '../verwerking/inhoud.js';
-import { leesOpgezocht } from '../verwerking/opzoeken.js';
-import { claimAanbieding, eerdereAanbieding, rondAanbiedingAf } from './repository.js';
+import { type NieuweAanbieding, nieuweAanbiedingen } from './repository.js';
 import type { Aanlevering, AanleveringAntwoord } from './schema.js';
+
+export interface Levering {
+  schoolId: string;
+  aanlevering: Aanlevering;
+}
 
 export interface IngestUitkomst {
   antwoord: AanleveringAntwoord;
   herhaald: boolean;
 }
 
+/** How deliveries are batched (src/db/bundelaar.ts): see docs/ARCHITECTURE.md and bench/RESULTS.md. */
+export interface IngestOpties {
+  /** Batches in flight at the same time. */
+  parallel: number;
+  /** Results per batch; a larger delivery is a batch of its own. */
+  maxResultaten: number;
+}
+
+export const STANDAARD_INGEST: IngestOpties = { parallel: 2, maxResultaten: 500 };
+
 /**
- * One delivery from Boom, in one transaction: claim the berichtId (or answer the stored response
- * again), handle every result, record the counts. A 2xx is sent only after this commits.
- * Round trips: the claim also reads the school's setting, locks the result keys and looks the results up;
- * the writes and the recorded response are one statement.
+ * Deliveries from Boom, each handled as if alone (CONTRACT §2): claim the berichtId (or answer the stored
+ * response again, or 409), handle every result, record the delivery. A 2xx is sent only after this commits.
+ * Deliveries that arrive while others are being written share one transaction and its statements (the
+ * Bundelaar); a batch that fails for something other than the database being away is handled again one
+ * delivery at a time, so that one delivery's failure is its own.
  */
-export async function ingest(db: Db, schoolId: string, aanlevering: Aanlevering): Promise<IngestUitkomst> {
-  const hashes = aanleveringHashes(aanlevering);
-  const hash = hashes.geheel;
-  const items = aanlevering.resultaten.map((resultaat, i) => ({ resultaat, hash: hashes.perResultaat[i] }));
-  return inTransaction(db, async (trx) => {
-    const claim = await claimAanbieding(trx, {
-      schoolId,
-      berichtId: aanlevering.berichtId,
-      hash,
-      aantal: aanlevering.resultaten.length,
-      bericht: aanlevering,
-      items,
-    });
-    if (!claim) {
-      const eerder = await eerdereAanbieding(trx, schoolId, aanlevering.berichtId);
-      if (eerder.inhoud_hash && hash.equals(eerder.inhoud_hash)) {
-        return { antwoord: eerder.antwoord as AanleveringAntwoord, herhaald: true };
+export function maakIngest(db: Db, opties: IngestOpties = STANDAARD_INGEST) {
+  const bundelaar = new Bundelaar<Levering, IngestUitkomst>({
+    parallel: opties.parallel,
+    grootte: (l) => l.aanlevering.resultaten.length,
+    maxGrootte: opties.maxResultaten,
+    // Two deliveries with one berichtId are decided one after the other (the second is a replay or a 409).
+    past: (bundel, l) =>
+      !bundel.some((b) => b.schoolId === l.schoolId && b.aanlevering.berichtId === l.aanlevering.berichtId),
+    verwerk: async (leveringen) => {
+      try {
+        return await ingestSamen(db, leveringen);
+      } catch (err) {
+        if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
+        const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
+        for (const l of leveringen) {
+          try {
+            uitkomsten.push(...(await ingestSamen(db, [l])));
+          } catch (reason) {
+            uitkomsten.push({ status: 'rejected', reason });
+          }
+        }
+        return uitkomsten;
       }
-      throw new AppError('BERICHT_ID_HERGEBRUIKT', {
-        detail: `berichtId ${aanlevering.berichtId} werd eerder met een andere inhoud aangeboden`,
-      });
-    }
-    const school = { id: schoolId, boomWijzigingenVerwerken: claim.verwerken };
-    let antwoord: AanleveringAntwoord | undefined;
-    await verwerkResultaten(trx, school, items, claim.id, {
-      opgezocht: leesOpgezocht(claim.opgezocht),
-      afronding: (resultaten) => {
-        const perStatus: Record<string, number> = {};
-        for (const r of resultaten) perStatus[r.status] = (perStatus[r.status] ?? 0) + 1;
-        antwoord = {
-          berichtId: aanlevering.berichtId,
-          ontvangenOp: claim.ontvangen_op.toISOString(),
-          resultaten,
-        };
-        return rondAanbiedingAf(claim.id, perStatus, antwoord);
-      },
+    },
+  });
+  return {
+    aanbieden: (levering: Levering) => bundelaar.aanbieden(levering),
+  };
+}
+
+export type Ingest = ReturnType<typeof maakIngest>;
+
+/**
+ * Deliveries in one transaction, with a fixed number of statements: BEGIN, one claim statement (locks
+ * the berichtIds and result keys, reads earlier deliveries, the schools' settings and every lookup), one
+ * write statement (current results, history, errors and the deliveries with their answers), COMMIT; plus
+ * one to close resolved foutmeldingen, only when a delivery resolves one.
+ */
+export async function ingestSamen(
+  db: Db,
+  leveringen: Levering[],
+): Promise<Array<PromiseSettledResult<IngestUitkomst>>> {
+  const voorbereid = leveringen.map(({ schoolId, aanlevering }) => {
+    const hashes = aanleveringHashes(aanlevering);
+    const items = aanlevering.resultaten.map((resultaat, i) => ({ resultaat, hash: hashes.perResultaat[i] }));
+    return { schoolId, aanlevering, hash: hashes.geheel, items, berichtId: aanlevering.berichtId };
+  });
+  const uniek = new Set(voorbereid.map((v) => perSchool(v.schoolId, v.berichtId)));
+  if (uniek.size !== voorbereid.length) throw new Error('a batch holds one berichtId twice');
+
+  return inTransaction(db, async (trx) => {
+    const opgezocht = await claimEnZoekOp(trx, voorbereid);
+    const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
+    const groepen: Groep[] = [];
+    const nieuw: Array<(typeof voorbereid)[number]> = [];
+    voorbereid.forEach((v, i) => {
+      const eerder = opgezocht.eerder.get(perSchool(v.schoolId, v.berichtId));
+      if (eerder === undefined) {
+        groepen.push({ schoolId: v.schoolId, items: v.items, aanbiedingId: randomUUID() });
+        nieuw.push(v);
+      } else if (v.hash.equals(eerder.hash)) {
+        const antwoord = eerder.antwoord as AanleveringAntwoord;
+        uitkomsten[i] = { status: 'fulfilled', value: { antwoord, herhaald: true } };
+      } else {
+        const reason = new AppError('BERICHT_ID_HERGEBRUIKT', {
+          detail: `berichtId ${v.berichtId} werd eerder met een andere inhoud aangeboden`,
+        });
+        uitkomsten[i] = { status: 'rejected', reason };
+      }
     });
-    return { antwoord: antwoord!, herhaald: false };
+    if (groepen.length === 0) return uitkomsten;
+
+    const ontvangenOp = opgezocht.nu.toISOString();
+    const antwoorden: AanleveringAntwoord[] = [];
+    await verwerkGroepen(trx, groepen, opgezocht, {
+      afronding: (perGroep) =>
+        nieuweAanbiedingen(
+          perGroep.map((resultaten, g): NieuweAanbieding => {
+            const v = nieuw[g]!;
+            const perStatus: Record<string, number> = {};
+            for (const r of resultaten) perStatus[r.status] = (perStatus[r.status] ?? 0) + 1;
+            const antwoord = { berichtId: v.berichtId, ontvangenOp, resultaten };
+            antwoorden.push(antwoord);
+            return {
+              id: groepen[g]!.aanbiedingId!,
+              schoolId: v.schoolId,
+              berichtId: v.berichtId,
+              ontvangenOp,
+              hash: v.hash,
+              aantal: v.items.length,
+              perStatus,
+              bericht: v.aanlevering,
+              antwoord,
+            };
+          }),
+        ),
+    });
+    let g = 0;
+    voorbereid.forEach((_, i) => {
+      if (uitkomsten[i] === undefined) {
+        uitkomsten[i] = { status: 'fulfilled', value: { antwoord: antwoorden[g++]!, herhaald: false } };
+      }
+    });
+    return uitkomsten;
   });
 }

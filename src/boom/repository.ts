@@ -1,7 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/types.js';
-import { type OpgezochtRij, opzoeken } from '../verwerking/opzoeken.js';
-import type { TeVerwerken } from '../verwerking/types.js';
 
 /** A key that is in force: not withdrawn, not expired. */
 export async function zoekSleutel(db: Executor, hash: Buffer) {
@@ -39,51 +37,44 @@ export async function activeerSleutel(db: Executor, sleutelId: string): Promise<
     .executeTakeFirstOrThrow();
 }
 
+/** An accepted delivery, complete with its counts and the answer it gets (answered again on a replay). */
+export interface NieuweAanbieding {
+  id: string;
+  schoolId: string;
+  berichtId: string;
+  ontvangenOp: string;
+  hash: Buffer;
+  aantal: number;
+  perStatus: Record<string, number>;
+  bericht: unknown;
+  antwoord: unknown;
+}
+
 /**
- * Claims the berichtId: decided by the unique index, so simultaneous duplicates wait for each other.
- * The same round trip reads the school's BOOM WIJZIGINGEN VERWERKEN and, for a claimed delivery, locks
- * the result keys and looks the results up (`opzoeken`: it reads with a snapshot taken after the locks).
+ * Inserts accepted deliveries, each once and complete: a statement for verwerkGroepen's `afronding`, so
+ * the deliveries are written in the statement that writes their results. Their berichtIds were claimed
+ * with verwerking_claim()'s locks; the unique index stays the guarantee.
  */
-export async function claimAanbieding(
-  db: Executor,
-  a: {
-    schoolId: string;
-    berichtId: string;
-    hash: Buffer;
-    aantal: number;
-    bericht: unknown;
-    items: TeVerwerken[];
-  },
-): Promise<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij } | undefined> {
-  const { rows } = await sql<{ id: string; ontvangen_op: Date; verwerken: boolean; opgezocht: OpgezochtRij }>`
-    WITH c AS (
-      INSERT INTO aanbiedingen (school_id, bericht_id, inhoud_hash, aantal_resultaten, bericht)
-      VALUES (${a.schoolId}::uuid, ${a.berichtId}, ${a.hash}, ${a.aantal}, ${JSON.stringify(a.bericht)}::jsonb)
-      ON CONFLICT (school_id, bericht_id) WHERE afgewezen_status IS NULL DO NOTHING
-      RETURNING id, ontvangen_op)
-    SELECT c.id, c.ontvangen_op, s.boom_wijzigingen_verwerken AS verwerken, ${opzoeken(a.schoolId, a.items)} AS opgezocht
-      FROM c JOIN scholen s ON s.id = ${a.schoolId}::uuid`.execute(db);
-  return rows[0];
-}
-
-export async function eerdereAanbieding(db: Executor, schoolId: string, berichtId: string) {
-  return db
-    .selectFrom('aanbiedingen')
-    .select(['inhoud_hash', 'antwoord'])
-    .where('school_id', '=', schoolId)
-    .where('bericht_id', '=', berichtId)
-    .where('afgewezen_status', 'is', null)
-    .executeTakeFirstOrThrow();
-}
-
-/** Records the counts and the response of a handled delivery: a statement for verwerkResultaten's `afronding`. */
-export function rondAanbiedingAf(
-  id: string,
-  perStatus: Record<string, number>,
-  antwoord: unknown,
-): RawBuilder<unknown> {
-  return sql`UPDATE aanbiedingen SET per_status = ${JSON.stringify(perStatus)}::jsonb, antwoord = ${JSON.stringify(antwoord)}::jsonb
-              WHERE id = ${id}::uuid`;
+export function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknown> {
+  const json = JSON.stringify(
+    rijen.map((a) => ({
+      id: a.id,
+      school_id: a.schoolId,
+      bericht_id: a.berichtId,
+      ontvangen_op: a.ontvangenOp,
+      inhoud_hash: a.hash.toString('hex'),
+      aantal_resultaten: a.aantal,
+      per_status: a.perStatus,
+      bericht: a.bericht,
+      antwoord: a.antwoord,
+    })),
+  );
+  return sql`INSERT INTO aanbiedingen (id, school_id, bericht_id, ontvangen_op, inhoud_hash, aantal_resultaten, per_status,
+                                       bericht, antwoord)
+    SELECT a.id, a.school_id, a.bericht_id, a.ontvangen_op, decode(a.inhoud_hash, 'hex'), a.aantal_resultaten, a.per_status,
+           a.bericht, a.antwoord
+      FROM jsonb_to_recordset(${json}::jsonb) AS a(id uuid, school_id uuid, bericht_id text, ontvangen_op timestamptz,
+           inhoud_hash text, aantal_resultaten int, per_status jsonb, bericht jsonb, antwoord jsonb)`;
 }
 
 /** A rejected delivery (400, 409, 413, 415, 422): kept so operators see what Boom offered, and why not. */

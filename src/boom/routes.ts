@@ -5,7 +5,7 @@ import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling } from './auth.js';
 import { controleerHandtekening } from './handtekening.js';
-import { ingest } from './ingest.js';
+import { type IngestOpties, maakIngest } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
 import {
@@ -37,6 +37,8 @@ function berichtIdVan(body: unknown): string | null {
 export interface BoomOptions {
   mislukteSleutels: MislukteSleutels;
   maxMislukteSleutels: number;
+  /** How deliveries are batched (default STANDAARD_INGEST). */
+  ingest?: IngestOpties;
 }
 
 export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) => {
@@ -44,6 +46,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.removeAllContentTypeParsers();
   registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
+  const ingest = maakIngest(app.db, opts.ingest);
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request, mislukt));
   // After parsing, before validation: a koppeling with a signing secret only takes signed requests.
@@ -94,7 +97,10 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       serializerCompiler: () => (data) => aanleveringAntwoordJson(data as AanleveringAntwoord),
     },
     async (request, reply) => {
-      const { antwoord, herhaald } = await ingest(app.db, request.koppeling!.schoolId, request.body);
+      const { antwoord, herhaald } = await ingest.aanbieden({
+        schoolId: request.koppeling!.schoolId,
+        aanlevering: request.body,
+      });
       if (herhaald) {
         reply.header('idempotent-replayed', 'true');
         app.metrics.aanbiedingen.inc({ status: 'herhaald' });

@@ -7,13 +7,6 @@ export interface Leerling {
   toetsdoel: string | null;
 }
 
-/** What the lookups found for a batch: pupils by Boom number, tests with their onderdelen. */
-export interface Gevonden {
-  leerlingen: Map<string, Leerling>;
-  toetsen: Map<string, Set<string>>;
-  huidig: Map<string, Huidig>;
-}
-
 /** The stored current revisie of a result (also a withdrawn one). */
 export interface Huidig {
   revisie: number;
@@ -42,20 +35,22 @@ function fout(code: FoutCode, melding: string, leerlingId: string | null = null)
 export function beslis(input: {
   resultaat: BoomResultaat;
   hash: Buffer;
-  gevonden: Gevonden;
+  /** The pupil with this Boom number at the school, if any. */
+  leerling: Leerling | undefined;
+  /** The onderdelen of the test, when the test is in the catalogue. */
+  onderdelen: Set<string> | undefined;
+  /** The stored current revisie of this result, if any. */
   huidig: Huidig | undefined;
   school: SchoolContext;
 }): Besluit {
-  const { resultaat: r, hash, gevonden, huidig, school } = input;
+  const { resultaat: r, hash, leerling, onderdelen, huidig, school } = input;
 
-  const leerling = gevonden.leerlingen.get(r.boomLeerlingnummer);
   if (!leerling) {
     return fout(
       'LEERLING_NIET_GEVONDEN',
       `Boom-leerlingnummer ${maskeer(r.boomLeerlingnummer)} is bij deze school niet bekend`,
     );
   }
-  const onderdelen = gevonden.toetsen.get(r.toets.code);
   if (!onderdelen) {
     return fout(
       'TOETS_NIET_GEVONDEN',

@@ -1,8 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import type { BoomResultaat } from '../boom/schema.js';
 import type { Database } from '../db/types.js';
+import { claimEnZoekOp } from './opzoeken.js';
 import type { Uitkomst } from './types.js';
-import { verwerkResultaten } from './verwerk.js';
+import { type Groep, verwerkGroepen } from './verwerk.js';
 
 /**
  * Handles the given open foutmeldingen again, in the caller's transaction: per school, in order of
@@ -15,26 +16,31 @@ export async function herverwerkFoutmeldingen(
 ): Promise<Map<string, Uitkomst>> {
   const uitkomsten = new Map<string, Uitkomst>();
   if (foutIds.length === 0) return uitkomsten;
-  const { rows } = await sql<{ id: string; school_id: string; resultaat: BoomResultaat; verwerken: boolean }>`
-    SELECT f.id, f.school_id, f.resultaat, s.boom_wijzigingen_verwerken AS verwerken
-      FROM foutmeldingen f JOIN scholen s ON s.id = f.school_id
+  const { rows } = await sql<{ id: string; school_id: string; resultaat: BoomResultaat }>`
+    SELECT f.id, f.school_id, f.resultaat
+      FROM foutmeldingen f
      WHERE f.id = ANY(${foutIds}::uuid[]) AND f.status = 'open'
      ORDER BY f.school_id, f.revisie, f.aangemaakt_op, f.id
        FOR UPDATE OF f`.execute(trx);
+  if (rows.length === 0) return uitkomsten;
 
-  const perSchool = new Map<string, typeof rows>();
+  const perSchool = new Map<string, Groep & { ids: string[] }>();
   for (const row of rows) {
-    const lijst = perSchool.get(row.school_id) ?? [];
-    lijst.push(row);
-    perSchool.set(row.school_id, lijst);
+    let groep = perSchool.get(row.school_id);
+    if (!groep) {
+      groep = { schoolId: row.school_id, items: [], aanbiedingId: null, ids: [] };
+      perSchool.set(row.school_id, groep);
+    }
+    groep.items.push({ resultaat: row.resultaat, foutId: row.id });
+    groep.ids.push(row.id);
   }
-  for (const [schoolId, lijst] of perSchool) {
-    const school = { id: schoolId, boomWijzigingenVerwerken: lijst[0]!.verwerken };
-    const items = lijst.map((r) => ({ resultaat: r.resultaat, foutId: r.id }));
-    const res = await verwerkResultaten(trx, school, items, null);
-    lijst.forEach((r, i) => {
-      uitkomsten.set(r.id, res[i]!);
+  const groepen = [...perSchool.values()];
+  const opgezocht = await claimEnZoekOp(trx, groepen);
+  const res = await verwerkGroepen(trx, groepen, opgezocht);
+  groepen.forEach((groep, g) => {
+    groep.ids.forEach((id, i) => {
+      uitkomsten.set(id, res[g]![i]!);
     });
-  }
+  });
   return uitkomsten;
 }

@@ -3,5 +3,6 @@
  * beheer/ on a retry and when a fix heals open errors.
  */
 export { herverwerkFoutmeldingen } from './herverwerk.js';
+export { claimEnZoekOp, type Opgezocht, perSchool } from './opzoeken.js';
 export type { SchoolContext, TeVerwerken, Uitkomst, UitkomstStatus } from './types.js';
-export { type VerwerkOpties, verwerkResultaten } from './verwerk.js';
+export { type Groep, type VerwerkOpties, verwerkGroepen } from './verwerk.js';

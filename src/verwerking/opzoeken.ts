@@ -1,55 +1,117 @@
-import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
-import type { Gevonden, Huidig, Leerling } from './beslissing.js';
+import type { Huidig, Leerling } from './beslissing.js';
 import type { TeVerwerken } from './types.js';
 
-export interface Opgezocht extends Gevonden {
-  /** `resultaatKey \0 revisie` of the open foutmeldingen of the batch's keys. */
+/** A school's result key, or any other per-school name, as one map key. */
+export function perSchool(schoolId: string, naam: string): string {
+  return `${schoolId}\u0000${naam}`;
+}
+
+export function revisieSleutel(schoolId: string, resultaatKey: string, revisie: number): string {
+  return `${schoolId}\u0000${resultaatKey}\u0000${revisie}`;
+}
+
+/** An accepted delivery found under its berichtId: its content hash and the answer it got. */
+export interface EerdereAanbieding {
+  hash: Buffer;
+  antwoord: unknown;
+}
+
+/** What the claim of a batch found, after its locks were granted. Maps are keyed with `perSchool`. */
+export interface Opgezocht {
+  /** When the deliveries were received. */
+  nu: Date;
+  /** BOOM WIJZIGINGEN VERWERKEN per school id. */
+  scholen: Map<string, boolean>;
+  /** Accepted deliveries by (school, berichtId). */
+  eerder: Map<string, EerdereAanbieding>;
+  /** Pupils by (school, boomLeerlingnummer). */
+  leerlingen: Map<string, Leerling>;
+  /** The catalogue's tests by code, with their onderdelen. */
+  toetsen: Map<string, Set<string>>;
+  /** Current results by (school, resultaatKey). */
+  huidig: Map<string, Huidig>;
+  /** The revisies with an open foutmelding (`revisieSleutel`). */
   openFouten: Set<string>;
 }
 
-/** What verwerking_opzoeken() answers, as JSON. */
-export interface OpgezochtRij {
-  leerlingen: Array<[string, string, string | null]>;
+/** What verwerking_claim() answers, as JSON. */
+interface OpgezochtRij {
+  nu: string;
+  scholen: Array<[string, boolean]>;
+  eerder: Array<[string, string, string, unknown]>;
+  leerlingen: Array<[string, string, string, string | null]>;
   toetsen: Array<[string, string[]]>;
-  huidig: Array<[string, number, string]>;
-  openFouten: Array<[string, number]>;
+  huidig: Array<[string, string, number, string]>;
+  openFouten: Array<[string, string, number]>;
 }
 
-export function revisieSleutel(resultaatKey: string, revisie: number): string {
-  return `${resultaatKey}\u0000${revisie}`;
+/** The results of one school to look up, and the berichtId of their delivery when they come from Boom. */
+export interface OpTeZoeken {
+  schoolId: string;
+  berichtId?: string;
+  items: TeVerwerken[];
 }
 
 /**
- * The lookups of a whole batch, one expression: verwerking_opzoeken() (migrations/0002) first locks the
- * batch's result keys, then finds the pupils by Boom number, the tests with their onderdelen, the current
- * results, and which revisies have an open foutmelding, as seen after the locks were granted. An expression
- * so that a caller can put it into another statement (the claim of a delivery) and save a round trip.
+ * The claim and lookups of a whole batch in one round trip: verwerking_claim() (migrations/0004) locks the
+ * result keys and berichtIds of every group, then reads the schools' setting, earlier deliveries with these
+ * berichtIds, the pupils by Boom number, the tests with their onderdelen, the current results, and which
+ * revisies have an open foutmelding, as seen after the locks were granted.
  */
-export function opzoeken(schoolId: string, items: TeVerwerken[]): RawBuilder<OpgezochtRij> {
-  const keys = [...new Set(items.map((i) => i.resultaat.resultaatKey))];
-  const nummers = [...new Set(items.map((i) => i.resultaat.boomLeerlingnummer))];
-  const toetsCodes = [...new Set(items.map((i) => i.resultaat.toets.code))];
-  return sql<OpgezochtRij>`verwerking_opzoeken(${schoolId}::uuid, ${keys}::text[], ${nummers}::text[], ${toetsCodes}::text[])`;
-}
-
-export async function zoekOp(
-  trx: Transaction<Database>,
-  schoolId: string,
-  items: TeVerwerken[],
-): Promise<Opgezocht> {
-  const { rows } = await sql<{ o: OpgezochtRij }>`SELECT ${opzoeken(schoolId, items)} AS o`.execute(trx);
+export async function claimEnZoekOp(trx: Transaction<Database>, groepen: OpTeZoeken[]): Promise<Opgezocht> {
+  const scholen = new Set<string>();
+  const berichtScholen: string[] = [];
+  const berichtIds: string[] = [];
+  const keyScholen: string[] = [];
+  const keys: string[] = [];
+  const nummerScholen: string[] = [];
+  const nummers: string[] = [];
+  const toetsen = new Set<string>();
+  for (const g of groepen) {
+    scholen.add(g.schoolId);
+    if (g.berichtId !== undefined) {
+      berichtScholen.push(g.schoolId);
+      berichtIds.push(g.berichtId);
+    }
+    for (const { resultaat } of g.items) {
+      keyScholen.push(g.schoolId);
+      keys.push(resultaat.resultaatKey);
+      nummerScholen.push(g.schoolId);
+      nummers.push(resultaat.boomLeerlingnummer);
+      toetsen.add(resultaat.toets.code);
+    }
+  }
+  const { rows } = await sql<{ o: OpgezochtRij }>`SELECT verwerking_claim(
+      ${[...scholen]}::uuid[], ${berichtScholen}::uuid[], ${berichtIds}::text[], ${keyScholen}::uuid[], ${keys}::text[],
+      ${nummerScholen}::uuid[], ${nummers}::text[], ${[...toetsen]}::text[]) AS o`.execute(trx);
   return leesOpgezocht(rows[0]!.o);
 }
 
-export function leesOpgezocht(rij: OpgezochtRij): Opgezocht {
-  const leerlingen = new Map<string, Leerling>(
-    rij.leerlingen.map(([nummer, leerlingId, toetsdoel]) => [nummer, { leerlingId, toetsdoel }]),
-  );
-  const toetsen = new Map(rij.toetsen.map(([code, onderdelen]) => [code, new Set(onderdelen)]));
-  const huidig = new Map<string, Huidig>(
-    rij.huidig.map(([key, revisie, hash]) => [key, { revisie, hash: Buffer.from(hash, 'hex') }]),
-  );
-  const openFouten = new Set(rij.openFouten.map(([key, revisie]) => revisieSleutel(key, revisie)));
-  return { leerlingen, toetsen, huidig, openFouten };
+function leesOpgezocht(rij: OpgezochtRij): Opgezocht {
+  return {
+    nu: new Date(rij.nu),
+    scholen: new Map(rij.scholen),
+    eerder: new Map(
+      rij.eerder.map(([school, berichtId, hash, antwoord]) => [
+        perSchool(school, berichtId),
+        { hash: Buffer.from(hash, 'hex'), antwoord },
+      ]),
+    ),
+    leerlingen: new Map(
+      rij.leerlingen.map(([school, nummer, leerlingId, toetsdoel]) => [
+        perSchool(school, nummer),
+        { leerlingId, toetsdoel },
+      ]),
+    ),
+    toetsen: new Map(rij.toetsen.map(([code, onderdelen]) => [code, new Set(onderdelen)])),
+    huidig: new Map(
+      rij.huidig.map(([school, key, revisie, hash]) => [
+        perSchool(school, key),
+        { revisie, hash: Buffer.from(hash, 'hex') },
+      ]),
+    ),
+    openFouten: new Set(rij.openFouten.map(([school, key, revisie]) => revisieSleutel(school, key, revisie))),
+  };
 }

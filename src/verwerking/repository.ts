@@ -5,6 +5,9 @@ import type { Database, FoutCode, Verwerking } from '../db/types.js';
 type Trx = Transaction<Database>;
 
 export interface ResultaatRij {
+  schoolId: string;
+  /** The aanbieding it came in; null for an operator's retry. */
+  aanbiedingId: string | null;
   resultaat: BoomResultaat;
   hash: Buffer;
   leerlingId: string;
@@ -15,6 +18,8 @@ export interface RevisieRij extends ResultaatRij {
 }
 
 export interface NieuweFout {
+  schoolId: string;
+  aanbiedingId: string | null;
   resultaat: BoomResultaat;
   foutId: string | undefined;
   leerlingId: string | null;
@@ -40,9 +45,7 @@ export interface SchrijfRij extends RevisieRij {
  */
 export async function schrijfBatch(
   trx: Trx,
-  schoolId: string,
   d: { rijen: SchrijfRij[]; fouten: NieuweFout[]; extra?: RawBuilder<unknown> | undefined },
-  aanbiedingId: string | null,
 ): Promise<void> {
   const delen: RawBuilder<unknown>[] = [];
   if (d.rijen.length > 0) {
@@ -50,6 +53,8 @@ export async function schrijfBatch(
       d.rijen.map((row) => {
         const r = row.resultaat;
         return {
+          school_id: row.schoolId,
+          aanbieding_id: row.aanbiedingId,
           resultaat_key: r.resultaatKey,
           revisie: r.revisie,
           reden: r.reden,
@@ -67,16 +72,16 @@ export async function schrijfBatch(
       }),
     );
     delen.push(sql`x AS MATERIALIZED (
-      SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(resultaat_key text, revisie int, reden text, verwerking text,
+      SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(school_id uuid, aanbieding_id uuid, resultaat_key text, revisie int, reden text, verwerking text,
              huidig boolean, leerling_id text, toets_code text, toets_versie text, toetsonderdeel_code text,
              afnamedatum text, dle text, resultaat jsonb, hash text))`);
     if (d.rijen.some((r) => r.huidig)) {
       delen.push(sql`h AS (
       INSERT INTO toetsresultaten AS t (school_id, resultaat_key, leerling_id, revisie, reden, toets_code, toets_versie,
                                    toetsonderdeel_code, afnamedatum, dle, ingetrokken, resultaat, inhoud_hash, aanbieding_id)
-      SELECT ${schoolId}::uuid, x.resultaat_key, x.leerling_id, x.revisie, x.reden, x.toets_code, x.toets_versie,
+      SELECT x.school_id, x.resultaat_key, x.leerling_id, x.revisie, x.reden, x.toets_code, x.toets_versie,
              x.toetsonderdeel_code, x.afnamedatum::date, x.dle::numeric, x.reden = 'intrekking', x.resultaat,
-             decode(x.hash, 'hex'), ${aanbiedingId}::uuid
+             decode(x.hash, 'hex'), x.aanbieding_id
         FROM x WHERE x.huidig
       ON CONFLICT (school_id, resultaat_key) DO UPDATE SET
              leerling_id = EXCLUDED.leerling_id, revisie = EXCLUDED.revisie, reden = EXCLUDED.reden,
@@ -88,8 +93,8 @@ export async function schrijfBatch(
     delen.push(sql`r AS (
       INSERT INTO resultaat_revisies AS h (school_id, resultaat_key, revisie, reden, verwerking, leerling_id, resultaat,
                                            inhoud_hash, aanbieding_id)
-      SELECT ${schoolId}::uuid, x.resultaat_key, x.revisie, x.reden, x.verwerking, x.leerling_id, x.resultaat,
-             decode(x.hash, 'hex'), ${aanbiedingId}::uuid
+      SELECT x.school_id, x.resultaat_key, x.revisie, x.reden, x.verwerking, x.leerling_id, x.resultaat,
+             decode(x.hash, 'hex'), x.aanbieding_id
         FROM x
       ON CONFLICT (school_id, resultaat_key, revisie) DO UPDATE SET
              verwerking = EXCLUDED.verwerking, reden = EXCLUDED.reden, leerling_id = EXCLUDED.leerling_id,
@@ -99,6 +104,8 @@ export async function schrijfBatch(
   if (d.fouten.length > 0) {
     const json = JSON.stringify(
       d.fouten.map((f) => ({
+        school_id: f.schoolId,
+        aanbieding_id: f.aanbiedingId,
         code: f.code,
         melding: f.melding,
         resultaat_key: f.resultaat.resultaatKey,
@@ -113,9 +120,9 @@ export async function schrijfBatch(
     delen.push(sql`f AS (
       INSERT INTO foutmeldingen AS f (school_id, code, melding, resultaat_key, revisie, boom_leerlingnummer, leerling_id,
                                       toets_code, toetsonderdeel_code, resultaat, aanbieding_id)
-      SELECT ${schoolId}::uuid, x.code, x.melding, x.resultaat_key, x.revisie, x.boom_leerlingnummer, x.leerling_id,
-             x.toets_code, x.toetsonderdeel_code, x.resultaat, ${aanbiedingId}::uuid
-        FROM jsonb_to_recordset(${json}::jsonb) AS x(code text, melding text, resultaat_key text, revisie int,
+      SELECT x.school_id, x.code, x.melding, x.resultaat_key, x.revisie, x.boom_leerlingnummer, x.leerling_id,
+             x.toets_code, x.toetsonderdeel_code, x.resultaat, x.aanbieding_id
+        FROM jsonb_to_recordset(${json}::jsonb) AS x(school_id uuid, aanbieding_id uuid, code text, melding text, resultaat_key text, revisie int,
              boom_leerlingnummer text, leerling_id text, toets_code text, toetsonderdeel_code text, resultaat jsonb)
       ON CONFLICT (school_id, resultaat_key, revisie) WHERE status = 'open' DO UPDATE SET
              code = EXCLUDED.code, melding = EXCLUDED.melding, boom_leerlingnummer = EXCLUDED.boom_leerlingnummer,
@@ -134,11 +141,14 @@ export async function schrijfBatch(
  * only resolved by handling that error itself again (another delivery of the stored content does not
  * settle what the conflicting one said).
  */
-export async function sluitFouten(
-  trx: Trx,
-  schoolId: string,
-  geslaagd: Array<{ resultaatKey: string; revisie: number; foutId: string | undefined }>,
-) {
+export interface Geslaagd {
+  schoolId: string;
+  resultaatKey: string;
+  revisie: number;
+  foutId: string | undefined;
+}
+
+export async function sluitFouten(trx: Trx, geslaagd: Geslaagd[]) {
   if (geslaagd.length === 0) return;
   const opnieuw = geslaagd.flatMap((g) => (g.foutId ? [g.foutId] : []));
   await sql`
@@ -146,7 +156,8 @@ export async function sluitFouten(
        SET status = 'opgelost', opgelost_op = clock_timestamp(),
            pogingen = f.pogingen + (f.id = ANY(${opnieuw}::uuid[]))::int,
            laatste_poging_op = CASE WHEN f.id = ANY(${opnieuw}::uuid[]) THEN clock_timestamp() ELSE f.laatste_poging_op END
-      FROM unnest(${geslaagd.map((g) => g.resultaatKey)}::text[], ${geslaagd.map((g) => g.revisie)}::int[]) AS g(k, r)
-     WHERE f.school_id = ${schoolId}::uuid AND f.status = 'open' AND f.resultaat_key = g.k AND f.revisie = g.r
+      FROM unnest(${geslaagd.map((g) => g.schoolId)}::uuid[], ${geslaagd.map((g) => g.resultaatKey)}::text[],
+                  ${geslaagd.map((g) => g.revisie)}::int[]) AS g(s, k, r)
+     WHERE f.school_id = g.s AND f.status = 'open' AND f.resultaat_key = g.k AND f.revisie = g.r
        AND (f.code <> 'REVISIE_CONFLICT' OR f.id = ANY(${opnieuw}::uuid[]))`.execute(trx);
 }

@@ -2,90 +2,109 @@ import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { beslis, type Huidig } from './beslissing.js';
 import { inhoudHash } from './inhoud.js';
-import { type Opgezocht, revisieSleutel, zoekOp } from './opzoeken.js';
+import { type Opgezocht, perSchool, revisieSleutel } from './opzoeken.js';
 import {
+  type Geslaagd,
   type NieuweFout,
   type ResultaatRij,
   type RevisieRij,
   schrijfBatch,
   sluitFouten,
 } from './repository.js';
-import type { SchoolContext, TeVerwerken, Uitkomst } from './types.js';
+import type { TeVerwerken, Uitkomst } from './types.js';
+
+/** Results of one school to handle together: one delivery from Boom, or an operator's retry. */
+export interface Groep {
+  schoolId: string;
+  items: TeVerwerken[];
+  /** The aanbieding the results came in (null for a retry, which keeps the foutmelding's own). */
+  aanbiedingId: string | null;
+}
 
 export interface VerwerkOpties {
-  /** The caller already locked the keys and looked the batch up, with `opzoeken` in a statement of its own. */
-  opgezocht?: Opgezocht;
-  /** A data-modifying statement on another table, made from the outcomes, written with the batch. */
-  afronding?: (uitkomsten: Uitkomst[]) => RawBuilder<unknown>;
+  /** A data-modifying statement on another table, made from each group's outcomes, written with the batch. */
+  afronding?: (uitkomsten: Uitkomst[][]) => RawBuilder<unknown>;
 }
 
 /**
- * Handles a batch of results of one school in the caller's transaction, in order, and answers an
- * outcome per result (CONTRACT §2). A fixed number of set-based statements per batch, whatever its size:
- * lock the keys and look everything up in one statement, then write current results, history and errors
- * in one statement (and close resolved errors first, only when there are any).
- * Items with `foutId` are retries of that open foutmelding. A delivery passes `opties` to save round trips.
+ * Handles groups of results in the caller's transaction, group after group and each in order, and
+ * answers an outcome per result (CONTRACT §2). `opgezocht` is what `claimEnZoekOp` found for these groups
+ * after locking their keys. A fixed number of set-based statements, whatever the number of groups and
+ * results: one statement writes current results, history, errors and the caller's `afronding`; closing
+ * resolved errors goes first, only when there are any. Items with `foutId` are retries of that foutmelding.
+ * Groups may share keys: a later group sees what an earlier one decided, as a later delivery would.
  */
-export async function verwerkResultaten(
+export async function verwerkGroepen(
   trx: Transaction<Database>,
-  school: SchoolContext,
-  items: TeVerwerken[],
-  aanbiedingId: string | null,
+  groepen: Groep[],
+  opgezocht: Opgezocht,
   opties: VerwerkOpties = {},
-): Promise<Uitkomst[]> {
-  if (items.length === 0 && opties.afronding === undefined) return [];
-  // Locks the keys first: results with the same key are decided one after the other, across requests.
-  const gevonden = opties.opgezocht ?? (await zoekOp(trx, school.id, items));
-
-  const huidig = new Map<string, Huidig>(gevonden.huidig);
+): Promise<Uitkomst[][]> {
+  const huidig = new Map<string, Huidig>(opgezocht.huidig);
   const nieuwHuidig = new Map<string, ResultaatRij>();
   const revisies = new Map<string, RevisieRij>();
   const fouten = new Map<string, NieuweFout>();
-  const geslaagd: Array<{ resultaatKey: string; revisie: number; foutId: string | undefined }> = [];
-  const uitkomsten: Uitkomst[] = [];
+  const geslaagd: Geslaagd[] = [];
+  const alleUitkomsten: Uitkomst[][] = [];
   let sluiten = false;
 
-  for (const { resultaat, foutId, hash: gegeven } of items) {
-    const hash = gegeven ?? inhoudHash(resultaat);
-    const besluit = beslis({ resultaat, hash, gevonden, huidig: huidig.get(resultaat.resultaatKey), school });
-    const { resultaatKey, revisie } = resultaat;
-    const revKey = revisieSleutel(resultaatKey, revisie);
-    if (besluit.status === 'fout') {
-      fouten.set(revKey, { resultaat, foutId, leerlingId: besluit.leerlingId, ...besluit.fout });
-      uitkomsten.push({ resultaatKey, revisie, status: 'fout', fout: besluit.fout });
-      continue;
-    }
-    uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
-    geslaagd.push({ resultaatKey, revisie, foutId });
-    if (foutId !== undefined || gevonden.openFouten.has(revKey)) sluiten = true;
-    // As in sluitFouten: getting through settles a lookup error of this revisie met earlier in the batch,
-    // but never a REVISIE_CONFLICT (its answer said fout; it must reach the operators).
-    if (fouten.get(revKey)?.code !== 'REVISIE_CONFLICT') fouten.delete(revKey);
-    if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
-    const leerlingId = besluit.leerlingId;
-    const eerder = revisies.get(revKey);
-    if (eerder === undefined || besluit.verwerking === 'toegepast') {
-      revisies.set(revKey, { resultaat, hash, leerlingId, verwerking: besluit.verwerking });
-    }
-    if (besluit.verwerking === 'toegepast') {
-      huidig.set(resultaatKey, { revisie, hash });
-      nieuwHuidig.set(resultaatKey, { resultaat, hash, leerlingId });
+  for (const { schoolId, items, aanbiedingId } of groepen) {
+    const verwerken = opgezocht.scholen.get(schoolId);
+    if (verwerken === undefined) throw new Error('the school of a batch was not found');
+    const school = { id: schoolId, boomWijzigingenVerwerken: verwerken };
+    const uitkomsten: Uitkomst[] = [];
+    alleUitkomsten.push(uitkomsten);
+    for (const { resultaat, foutId, hash: gegeven } of items) {
+      const hash = gegeven ?? inhoudHash(resultaat);
+      const { resultaatKey, revisie } = resultaat;
+      const sleutel = perSchool(schoolId, resultaatKey);
+      const besluit = beslis({
+        resultaat,
+        hash,
+        leerling: opgezocht.leerlingen.get(perSchool(schoolId, resultaat.boomLeerlingnummer)),
+        onderdelen: opgezocht.toetsen.get(resultaat.toets.code),
+        huidig: huidig.get(sleutel),
+        school,
+      });
+      const revKey = revisieSleutel(schoolId, resultaatKey, revisie);
+      if (besluit.status === 'fout') {
+        fouten.set(revKey, {
+          schoolId,
+          aanbiedingId,
+          resultaat,
+          foutId,
+          leerlingId: besluit.leerlingId,
+          ...besluit.fout,
+        });
+        uitkomsten.push({ resultaatKey, revisie, status: 'fout', fout: besluit.fout });
+        continue;
+      }
+      uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
+      geslaagd.push({ schoolId, resultaatKey, revisie, foutId });
+      if (foutId !== undefined || opgezocht.openFouten.has(revKey)) sluiten = true;
+      // As in sluitFouten: getting through settles a lookup error of this revisie met earlier in the batch,
+      // but never a REVISIE_CONFLICT (its answer said fout; it must reach the operators).
+      if (fouten.get(revKey)?.code !== 'REVISIE_CONFLICT') fouten.delete(revKey);
+      if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
+      const rij = { schoolId, aanbiedingId, resultaat, hash, leerlingId: besluit.leerlingId };
+      if (!revisies.has(revKey) || besluit.verwerking === 'toegepast') {
+        revisies.set(revKey, { ...rij, verwerking: besluit.verwerking });
+      }
+      if (besluit.verwerking === 'toegepast') {
+        huidig.set(sleutel, { revisie, hash });
+        nieuwHuidig.set(sleutel, rij);
+      }
     }
   }
 
   // Only a revisie with an open foutmelding (or a retry of one) has anything to close.
-  if (sluiten) await sluitFouten(trx, school.id, geslaagd);
+  if (sluiten) await sluitFouten(trx, geslaagd);
   // The last applied revisie of a key becomes its current result; it is the same object as its history row.
   const huidigeObjecten = new Set([...nieuwHuidig.values()].map((h) => h.resultaat));
   const rijen = [...revisies.values()].map((r) => ({
     ...r,
     huidig: r.verwerking === 'toegepast' && huidigeObjecten.has(r.resultaat),
   }));
-  await schrijfBatch(
-    trx,
-    school.id,
-    { rijen, fouten: [...fouten.values()], extra: opties.afronding?.(uitkomsten) },
-    aanbiedingId,
-  );
-  return uitkomsten;
+  await schrijfBatch(trx, { rijen, fouten: [...fouten.values()], extra: opties.afronding?.(alleUitkomsten) });
+  return alleUitkomsten;
 }

@@ -1,0 +1,79 @@
+/**
+ * Group commit for the application: work that arrives while earlier work is still being written is put
+ * into one batch, handled by one call of `verwerk` (one transaction). With nothing in flight a piece of
+ * work starts at once, alone: batching adds no waiting, it only collects what would otherwise queue for a
+ * database connection. At most `parallel` batches run at the same time; the rest wait, in arrival order.
+ *
+ * `verwerk` answers one settled result per piece of work, in order, so that one piece can fail alone.
+ */
+export interface BundelaarOpties<T, R> {
+  verwerk: (werk: T[]) => Promise<Array<PromiseSettledResult<R>>>;
+  /** Batches in flight at the same time. */
+  parallel: number;
+  /** The size of a piece of work (e.g. its number of results); a batch holds at most `maxGrootte`. */
+  grootte: (werk: T) => number;
+  maxGrootte: number;
+  /** Whether `werk` may join a batch that already holds `bundel` (e.g. no two with the same id). */
+  past: (bundel: readonly T[], werk: T) => boolean;
+}
+
+interface Wachtend<T, R> {
+  werk: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+export class Bundelaar<T, R> {
+  private wachtrij: Array<Wachtend<T, R>> = [];
+  private lopend = 0;
+
+  constructor(private readonly opts: BundelaarOpties<T, R>) {}
+
+  aanbieden(werk: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.wachtrij.push({ werk, resolve, reject });
+      this.start();
+    });
+  }
+
+  /** Pieces of work waiting for a batch to finish (for metrics and tests). */
+  get wachtend(): number {
+    return this.wachtrij.length;
+  }
+
+  private start(): void {
+    while (this.lopend < this.opts.parallel && this.wachtrij.length > 0) {
+      // Strictly first come, first served: the batch ends at the first piece that does not fit.
+      const bundel: Array<Wachtend<T, R>> = [];
+      const werk: T[] = [];
+      let grootte = 0;
+      for (const w of this.wachtrij) {
+        const g = this.opts.grootte(w.werk);
+        if (bundel.length > 0 && (grootte + g > this.opts.maxGrootte || !this.opts.past(werk, w.werk))) break;
+        bundel.push(w);
+        werk.push(w.werk);
+        grootte += g;
+      }
+      this.wachtrij = this.wachtrij.slice(bundel.length);
+      this.lopend++;
+      void this.voerUit(bundel, werk);
+    }
+  }
+
+  private async voerUit(bundel: Array<Wachtend<T, R>>, werk: T[]): Promise<void> {
+    try {
+      const uitkomsten = await this.opts.verwerk(werk);
+      bundel.forEach((w, i) => {
+        const u = uitkomsten[i];
+        if (u === undefined) w.reject(new Error('a batch answered fewer results than it was given'));
+        else if (u.status === 'fulfilled') w.resolve(u.value);
+        else w.reject(u.reason);
+      });
+    } catch (err) {
+      for (const w of bundel) w.reject(err);
+    } finally {
+      this.lopend--;
+      this.start();
+    }
+  }
+}
