@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { beheerRoutes } from './beheer/routes.js';
+import { STANDAARD_INGEST } from './boom/ingest.js';
 import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.js';
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
@@ -100,6 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       prefix: '/v1/boom',
       mislukteSleutels,
       maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
+      ingest: { parallel: config.INGEST_PARALLEL, maxResultaten: STANDAARD_INGEST.maxResultaten },
     });
     await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
   });

@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { Bundelaar } from '../db/bundelaar.js';
+import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
-import { zoekSleutel } from './repository.js';
+import { zoekSleutels } from './repository.js';
 
 export interface Koppeling {
   sleutelId: string;
@@ -21,18 +23,43 @@ export function nietGeautoriseerd(): AppError {
   return new AppError('NIET_GEAUTORISEERD', { headers: { 'www-authenticate': 'Bearer' } });
 }
 
+type Sleutel = Awaited<ReturnType<typeof zoekSleutels>>[number];
+
+/**
+ * Looks keys up by hash; the lookups of requests that arrive while one is running share one query.
+ * Never cached: a withdrawn key is refused from the moment its withdrawal commits.
+ */
+export function maakSleutelzoeker(db: Db) {
+  const bundelaar = new Bundelaar<Buffer, Sleutel | undefined>({
+    parallel: 1,
+    grootte: () => 1,
+    maxGrootte: 200,
+    past: () => true,
+    verwerk: async (hashes) => {
+      const gevonden = await zoekSleutels(db, hashes);
+      return hashes.map((h) => ({
+        status: 'fulfilled' as const,
+        value: gevonden.find((s) => s.sleutel_hash.equals(h)),
+      }));
+    },
+  });
+  return (hash: Buffer) => bundelaar.aanbieden(hash);
+}
+
+export type Sleutelzoeker = ReturnType<typeof maakSleutelzoeker>;
+
 /**
  * The school's autorisatiesleutel decides the school. Found by its SHA-256 (a unique index, no scan),
  * then compared in constant time; a missing, unknown, expired or withdrawn key gets the same 401.
  */
 export async function authenticeerKoppeling(
-  app: FastifyInstance,
+  zoekSleutel: Sleutelzoeker,
   request: FastifyRequest,
   mislukt: { teller: MislukteSleutels; max: number },
 ): Promise<void> {
   const token = bearerToken(request.headers.authorization);
   const hash = hashSleutel(token ?? '');
-  const sleutel = await zoekSleutel(app.db, hash);
+  const sleutel = await zoekSleutel(hash);
   if (!gelijkeHash(sleutel?.sleutel_hash, hash) || token === undefined || !sleutel) {
     await teVeelMislukt(request, mislukt);
     throw nietGeautoriseerd();

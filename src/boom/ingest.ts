@@ -26,6 +26,7 @@ export interface IngestOpties {
   maxResultaten: number;
 }
 
+/** A delivery of 500 results or more is a batch of its own. */
 export const STANDAARD_INGEST: IngestOpties = { parallel: 2, maxResultaten: 500 };
 
 /**

@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/types.js';
 
-/** A key that is in force: not withdrawn, not expired. */
-export async function zoekSleutel(db: Executor, hash: Buffer) {
+/** The keys in force (not withdrawn, not expired) among these SHA-256 hashes, in one query. */
+export async function zoekSleutels(db: Executor, hashes: Buffer[]) {
   return db
     .selectFrom('koppeling_sleutels')
     .select([
@@ -15,10 +15,10 @@ export async function zoekSleutel(db: Executor, hash: Buffer) {
         'vorig_ondertekengeheim',
       ),
     ])
-    .where('sleutel_hash', '=', hash)
+    .where('sleutel_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`)
     .where('status', '<>', 'ingetrokken')
     .where((eb) => eb.or([eb('verloopt_op', 'is', null), eb('verloopt_op', '>', sql<Date>`now()`)]))
-    .executeTakeFirst();
+    .execute();
 }
 
 /** The handshake: aangevraagd → actief, once; calling it again changes nothing. */

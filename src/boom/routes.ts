@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
-import { authenticeerKoppeling } from './auth.js';
+import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
 import { controleerHandtekening } from './handtekening.js';
 import { type IngestOpties, maakIngest } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
@@ -48,7 +48,8 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
 
   const ingest = maakIngest(app.db, opts.ingest);
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
-  app.addHook('onRequest', async (request) => authenticeerKoppeling(app, request, mislukt));
+  const zoekSleutel = maakSleutelzoeker(app.db);
+  app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
   // After parsing, before validation: a koppeling with a signing secret only takes signed requests.
   app.addHook('preValidation', async (request) => {
     const geheimen = request.koppeling?.ondertekengeheimen ?? [];
