@@ -26,13 +26,22 @@ try {
   const scholen = await richIn(c, 4, 150);
   const s = scholen[0]!;
   const gelogd: Array<{ sql: string; parameters: readonly unknown[]; ms: number }> = [];
-  const pool = new pg.Pool({ connectionString: server.url, max: 2 });
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (e) => {
-      gelogd.push({ sql: e.query.sql, parameters: e.query.parameters, ms: e.queryDurationMillis });
-    },
+  // As the service's pool (src/db/pool.ts): ingest sends its statements pipelined, not through kysely, so
+  // each client's query() is wrapped to log them (a pipelined statement's time includes its wait in line).
+  const pool = new pg.Pool({ connectionString: server.url, max: 2, pipeline: true } as pg.PoolConfig);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (sql: string, parameters?: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: typeof query }).query = (sql, parameters) => {
+      const t0 = performance.now();
+      const p = query(sql, parameters);
+      void p.then(
+        () => gelogd.push({ sql, parameters: parameters ?? [], ms: performance.now() - t0 }),
+        () => {},
+      );
+      return p;
+    };
   });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const delivery = (prefix: string) =>
     aanleveringSchema.parse(
       JSON.parse(
@@ -43,10 +52,11 @@ try {
       ),
     );
   // Warm up (plans, caches), then the one that is logged.
-  for (let i = 0; i < 5; i++) await ingestSamen(db, [{ schoolId: s.id, aanlevering: delivery(`W${i}`) }]);
+  for (let i = 0; i < 5; i++)
+    await ingestSamen({ db, pool }, [{ schoolId: s.id, aanlevering: delivery(`W${i}`) }]);
   gelogd.length = 0;
   const t0 = performance.now();
-  await ingestSamen(db, [{ schoolId: s.id, aanlevering: delivery('E') }]);
+  await ingestSamen({ db, pool }, [{ schoolId: s.id, aanlevering: delivery('E') }]);
   const totaal = performance.now() - t0;
   console.log(
     `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingestSamen(), ${gelogd.length} statements:`,

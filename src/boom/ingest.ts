@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { Bundelaar } from '../db/bundelaar.js';
-import { inTransaction } from '../db/transaction.js';
+import { inPijplijnTransactie } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
-import { claimEnZoekOp, type Groep, perSchool, verwerkGroepen } from '../verwerking/index.js';
+import {
+  beslisGroepen,
+  claimStatement,
+  type Groep,
+  leesOpgezocht,
+  type OpgezochtRij,
+  perSchool,
+} from '../verwerking/index.js';
 import { aanleveringHashes } from '../verwerking/inhoud.js';
 import { type NieuweAanbieding, nieuweAanbiedingen } from './repository.js';
 import type { Aanlevering, AanleveringAntwoord } from './schema.js';
@@ -36,7 +44,7 @@ export const STANDAARD_INGEST: IngestOpties = { parallel: 2, maxResultaten: 500 
  * Bundelaar); a batch that fails for something other than the database being away is handled again one
  * delivery at a time, so that one delivery's failure is its own.
  */
-export function maakIngest(db: Db, opties: IngestOpties = STANDAARD_INGEST) {
+export function maakIngest(database: IngestDb, opties: IngestOpties = STANDAARD_INGEST) {
   const bundelaar = new Bundelaar<Levering, IngestUitkomst>({
     parallel: opties.parallel,
     grootte: (l) => l.aanlevering.resultaten.length,
@@ -46,13 +54,13 @@ export function maakIngest(db: Db, opties: IngestOpties = STANDAARD_INGEST) {
       !bundel.some((b) => b.schoolId === l.schoolId && b.aanlevering.berichtId === l.aanlevering.berichtId),
     verwerk: async (leveringen) => {
       try {
-        return await ingestSamen(db, leveringen);
+        return await ingestSamen(database, leveringen);
       } catch (err) {
         if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
         const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
         for (const l of leveringen) {
           try {
-            uitkomsten.push(...(await ingestSamen(db, [l])));
+            uitkomsten.push(...(await ingestSamen(database, [l])));
           } catch (reason) {
             uitkomsten.push({ status: 'rejected', reason });
           }
@@ -68,14 +76,21 @@ export function maakIngest(db: Db, opties: IngestOpties = STANDAARD_INGEST) {
 
 export type Ingest = ReturnType<typeof maakIngest>;
 
+/** The database as ingest uses it: kysely to build statements, the pool to send them pipelined. */
+export interface IngestDb {
+  db: Db;
+  pool: pg.Pool;
+}
+
 /**
- * Deliveries in one transaction, with a fixed number of statements: BEGIN, one claim statement (locks
- * the berichtIds and result keys, reads earlier deliveries, the schools' settings and every lookup), one
- * write statement (current results, history, errors and the deliveries with their answers), COMMIT; plus
- * one to close resolved foutmeldingen, only when a delivery resolves one.
+ * Deliveries in one transaction, with a fixed number of statements in two round trips: BEGIN with one
+ * claim statement (locks the berichtIds and result keys, reads earlier deliveries, the schools' settings
+ * and every lookup); then one write statement (current results, history, errors and the deliveries with
+ * their answers) with COMMIT right behind it, and before it one to close resolved foutmeldingen, only
+ * when a delivery resolves one.
  */
 export async function ingestSamen(
-  db: Db,
+  { db, pool }: IngestDb,
   leveringen: Levering[],
 ): Promise<Array<PromiseSettledResult<IngestUitkomst>>> {
   const voorbereid = leveringen.map(({ schoolId, aanlevering }) => {
@@ -86,8 +101,9 @@ export async function ingestSamen(
   const uniek = new Set(voorbereid.map((v) => perSchool(v.schoolId, v.berichtId)));
   if (uniek.size !== voorbereid.length) throw new Error('a batch holds one berichtId twice');
 
-  return inTransaction(db, async (trx) => {
-    const opgezocht = await claimEnZoekOp(trx, voorbereid);
+  return inPijplijnTransactie(pool, async (pijplijn) => {
+    const claim = await pijplijn.stuur<{ o: OpgezochtRij }>(claimStatement(voorbereid).compile(db));
+    const opgezocht = leesOpgezocht(claim.rows[0]!.o);
     const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
     const groepen: Groep[] = [];
     const nieuw: Array<(typeof voorbereid)[number]> = [];
@@ -110,7 +126,7 @@ export async function ingestSamen(
 
     const ontvangenOp = opgezocht.nu.toISOString();
     const antwoorden: AanleveringAntwoord[] = [];
-    await verwerkGroepen(trx, groepen, opgezocht, {
+    const { statements } = beslisGroepen(groepen, opgezocht, {
       afronding: (perGroep) =>
         nieuweAanbiedingen(
           perGroep.map((resultaten, g): NieuweAanbieding => {
@@ -133,6 +149,8 @@ export async function ingestSamen(
           }),
         ),
     });
+    // Sent without waiting: inPijplijnTransactie sends COMMIT right behind them and settles them all.
+    for (const statement of statements) void pijplijn.stuur(statement.compile(db));
     let g = 0;
     voorbereid.forEach((_, i) => {
       if (uitkomsten[i] === undefined) {

@@ -46,7 +46,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.removeAllContentTypeParsers();
   registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
-  const ingest = maakIngest(app.db, opts.ingest);
+  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest);
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(app.db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));

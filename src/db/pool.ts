@@ -24,6 +24,9 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
     // A statement that hangs (a lock, a dead server) must not hold a request forever.
     statement_timeout: 30_000,
     application_name: 'boom-koppeling',
+    // A statement may be sent before the previous one's answer is in (inPijplijnTransactie); a caller that
+    // awaits each statement, as kysely does, sees no difference.
+    pipeline: true,
   });
   // Without a listener an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'idle database client failed'));

@@ -5,6 +5,8 @@ import type { Db } from '../db/types.js';
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** The pool under `db`, for statements sent pipelined (src/db/transaction.ts). */
+    pool: DbHandle['pool'];
   }
 }
 
@@ -12,6 +14,7 @@ declare module 'fastify' {
 export const dbPlugin = fp<{ handle: DbHandle }>(
   async (app, { handle }) => {
     app.decorate('db', handle.db);
+    app.decorate('pool', handle.pool);
     app.addHook('onClose', async () => {
       await handle.close();
     });

@@ -3,6 +3,13 @@
  * beheer/ on a retry and when a fix heals open errors.
  */
 export { herverwerkFoutmeldingen } from './herverwerk.js';
-export { claimEnZoekOp, type Opgezocht, perSchool } from './opzoeken.js';
+export {
+  claimEnZoekOp,
+  claimStatement,
+  leesOpgezocht,
+  type Opgezocht,
+  type OpgezochtRij,
+  perSchool,
+} from './opzoeken.js';
 export type { SchoolContext, TeVerwerken, Uitkomst, UitkomstStatus } from './types.js';
-export { type Groep, type VerwerkOpties, verwerkGroepen } from './verwerk.js';
+export { beslisGroepen, type Groep, type VerwerkOpties, verwerkGroepen } from './verwerk.js';

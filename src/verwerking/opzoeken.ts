@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Huidig, Leerling } from './beslissing.js';
 import type { TeVerwerken } from './types.js';
@@ -37,7 +37,7 @@ export interface Opgezocht {
 }
 
 /** What verwerking_claim() answers, as JSON. */
-interface OpgezochtRij {
+export interface OpgezochtRij {
   nu: string;
   scholen: Array<[string, boolean]>;
   eerder: Array<[string, string, string, unknown]>;
@@ -61,6 +61,12 @@ export interface OpTeZoeken {
  * revisies have an open foutmelding, as seen after the locks were granted.
  */
 export async function claimEnZoekOp(trx: Transaction<Database>, groepen: OpTeZoeken[]): Promise<Opgezocht> {
+  const { rows } = await claimStatement(groepen).execute(trx);
+  return leesOpgezocht(rows[0]!.o);
+}
+
+/** The statement of claimEnZoekOp, for a caller that sends it itself; read its row `o` with leesOpgezocht. */
+export function claimStatement(groepen: OpTeZoeken[]): RawBuilder<{ o: OpgezochtRij }> {
   const scholen = new Set<string>();
   const berichtScholen: string[] = [];
   const berichtIds: string[] = [];
@@ -83,13 +89,12 @@ export async function claimEnZoekOp(trx: Transaction<Database>, groepen: OpTeZoe
       toetsen.add(resultaat.toets.code);
     }
   }
-  const { rows } = await sql<{ o: OpgezochtRij }>`SELECT verwerking_claim(
+  return sql<{ o: OpgezochtRij }>`SELECT verwerking_claim(
       ${[...scholen]}::uuid[], ${berichtScholen}::uuid[], ${berichtIds}::text[], ${keyScholen}::uuid[], ${keys}::text[],
-      ${nummerScholen}::uuid[], ${nummers}::text[], ${[...toetsen]}::text[]) AS o`.execute(trx);
-  return leesOpgezocht(rows[0]!.o);
+      ${nummerScholen}::uuid[], ${nummers}::text[], ${[...toetsen]}::text[]) AS o`;
 }
 
-function leesOpgezocht(rij: OpgezochtRij): Opgezocht {
+export function leesOpgezocht(rij: OpgezochtRij): Opgezocht {
   return {
     nu: new Date(rij.nu),
     scholen: new Map(rij.scholen),

@@ -1,8 +1,6 @@
-import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type BoomResultaat, dleVan } from '../boom/schema.js';
-import type { Database, FoutCode, Verwerking } from '../db/types.js';
-
-type Trx = Transaction<Database>;
+import type { FoutCode, Verwerking } from '../db/types.js';
 
 export interface ResultaatRij {
   schoolId: string;
@@ -33,7 +31,7 @@ export interface SchrijfRij extends RevisieRij {
 }
 
 /**
- * Writes a batch in one statement, one part per table, each part only when it has rows:
+ * The statement that writes a batch, one part per table, each part only when it has rows:
  * - the current results, upserted (a withdrawal too: it stays, flagged ingetrokken);
  * - each revisie once in the history; a revisie seen before keeps its row, unless it is applied now
  *   (one that was skipped while the school's setting was off, say);
@@ -43,10 +41,11 @@ export interface SchrijfRij extends RevisieRij {
  * The parts touch different tables, so running them side by side in one statement does what running
  * them one after the other would. The results travel once, as one jsonb parameter.
  */
-export async function schrijfBatch(
-  trx: Trx,
-  d: { rijen: SchrijfRij[]; fouten: NieuweFout[]; extra?: RawBuilder<unknown> | undefined },
-): Promise<void> {
+export function schrijfStatement(d: {
+  rijen: SchrijfRij[];
+  fouten: NieuweFout[];
+  extra?: RawBuilder<unknown> | undefined;
+}): RawBuilder<unknown> | undefined {
   const delen: RawBuilder<unknown>[] = [];
   if (d.rijen.length > 0) {
     const json = JSON.stringify(
@@ -132,8 +131,8 @@ export async function schrijfBatch(
              pogingen = f.pogingen + 1, laatste_poging_op = clock_timestamp())`);
   }
   if (d.extra) delen.push(sql`e AS (${d.extra})`);
-  if (delen.length === 0) return;
-  await sql`WITH ${sql.join(delen, sql`, `)} SELECT 1`.execute(trx);
+  if (delen.length === 0) return undefined;
+  return sql`WITH ${sql.join(delen, sql`, `)} SELECT 1`;
 }
 
 /**
@@ -148,10 +147,9 @@ export interface Geslaagd {
   foutId: string | undefined;
 }
 
-export async function sluitFouten(trx: Trx, geslaagd: Geslaagd[]) {
-  if (geslaagd.length === 0) return;
+export function sluitFoutenStatement(geslaagd: Geslaagd[]): RawBuilder<unknown> {
   const opnieuw = geslaagd.flatMap((g) => (g.foutId ? [g.foutId] : []));
-  await sql`
+  return sql`
     UPDATE foutmeldingen AS f
        SET status = 'opgelost', opgelost_op = clock_timestamp(),
            pogingen = f.pogingen + (f.id = ANY(${opnieuw}::uuid[]))::int,
@@ -159,5 +157,5 @@ export async function sluitFouten(trx: Trx, geslaagd: Geslaagd[]) {
       FROM unnest(${geslaagd.map((g) => g.schoolId)}::uuid[], ${geslaagd.map((g) => g.resultaatKey)}::text[],
                   ${geslaagd.map((g) => g.revisie)}::int[]) AS g(s, k, r)
      WHERE f.school_id = g.s AND f.status = 'open' AND f.resultaat_key = g.k AND f.revisie = g.r
-       AND (f.code <> 'REVISIE_CONFLICT' OR f.id = ANY(${opnieuw}::uuid[]))`.execute(trx);
+       AND (f.code <> 'REVISIE_CONFLICT' OR f.id = ANY(${opnieuw}::uuid[]))`;
 }

@@ -8,8 +8,8 @@ import {
   type NieuweFout,
   type ResultaatRij,
   type RevisieRij,
-  schrijfBatch,
-  sluitFouten,
+  schrijfStatement,
+  sluitFoutenStatement,
 } from './repository.js';
 import type { TeVerwerken, Uitkomst } from './types.js';
 
@@ -26,20 +26,21 @@ export interface VerwerkOpties {
   afronding?: (uitkomsten: Uitkomst[][]) => RawBuilder<unknown>;
 }
 
+/** The outcome per result of each group, and the statements that write them, to run in this order. */
+export interface Besloten {
+  uitkomsten: Uitkomst[][];
+  statements: RawBuilder<unknown>[];
+}
+
 /**
- * Handles groups of results in the caller's transaction, group after group and each in order, and
- * answers an outcome per result (CONTRACT §2). `opgezocht` is what `claimEnZoekOp` found for these groups
- * after locking their keys. A fixed number of set-based statements, whatever the number of groups and
- * results: one statement writes current results, history, errors and the caller's `afronding`; closing
- * resolved errors goes first, only when there are any. Items with `foutId` are retries of that foutmelding.
- * Groups may share keys: a later group sees what an earlier one decided, as a later delivery would.
+ * Decides groups of results, group after group and each in order (CONTRACT §2), from what
+ * `claimEnZoekOp` found for them after locking their keys; writes nothing. The statements it answers are
+ * a fixed number, whatever the number of groups and results: one writes current results, history, errors
+ * and the caller's `afronding`; closing resolved errors goes first, only when there are any. Items with
+ * `foutId` are retries of that foutmelding. Groups may share keys: a later group sees what an earlier one
+ * decided, as a later delivery would.
  */
-export async function verwerkGroepen(
-  trx: Transaction<Database>,
-  groepen: Groep[],
-  opgezocht: Opgezocht,
-  opties: VerwerkOpties = {},
-): Promise<Uitkomst[][]> {
+export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: VerwerkOpties = {}): Besloten {
   const huidig = new Map<string, Huidig>(opgezocht.huidig);
   const nieuwHuidig = new Map<string, ResultaatRij>();
   const revisies = new Map<string, RevisieRij>();
@@ -97,14 +98,32 @@ export async function verwerkGroepen(
     }
   }
 
+  const statements: RawBuilder<unknown>[] = [];
   // Only a revisie with an open foutmelding (or a retry of one) has anything to close.
-  if (sluiten) await sluitFouten(trx, geslaagd);
+  if (sluiten && geslaagd.length > 0) statements.push(sluitFoutenStatement(geslaagd));
   // The last applied revisie of a key becomes its current result; it is the same object as its history row.
   const huidigeObjecten = new Set([...nieuwHuidig.values()].map((h) => h.resultaat));
   const rijen = [...revisies.values()].map((r) => ({
     ...r,
     huidig: r.verwerking === 'toegepast' && huidigeObjecten.has(r.resultaat),
   }));
-  await schrijfBatch(trx, { rijen, fouten: [...fouten.values()], extra: opties.afronding?.(alleUitkomsten) });
-  return alleUitkomsten;
+  const schrijf = schrijfStatement({
+    rijen,
+    fouten: [...fouten.values()],
+    extra: opties.afronding?.(alleUitkomsten),
+  });
+  if (schrijf) statements.push(schrijf);
+  return { uitkomsten: alleUitkomsten, statements };
+}
+
+/** beslisGroepen, with its statements run in the caller's transaction. */
+export async function verwerkGroepen(
+  trx: Transaction<Database>,
+  groepen: Groep[],
+  opgezocht: Opgezocht,
+  opties: VerwerkOpties = {},
+): Promise<Uitkomst[][]> {
+  const { uitkomsten, statements } = beslisGroepen(groepen, opgezocht, opties);
+  for (const statement of statements) await statement.execute(trx);
+  return uitkomsten;
 }
