@@ -56,6 +56,9 @@ export function maakIngest(database: IngestDb, opties: IngestOpties = STANDAARD_
       try {
         return await ingestSamen(database, leveringen);
       } catch (err) {
+        // Another transaction stored one of these berichtIds first without our lock (an instance of the
+        // version before migration 0004, during a rolling deploy): run again, and it is found and replayed.
+        if (botsteOpBerichtId(err)) return await ingestSamen(database, leveringen);
         if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
         const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
         for (const l of leveringen) {
@@ -75,6 +78,11 @@ export function maakIngest(database: IngestDb, opties: IngestOpties = STANDAARD_
 }
 
 export type Ingest = ReturnType<typeof maakIngest>;
+
+function botsteOpBerichtId(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e?.code === '23505' && e.constraint === 'aanbiedingen_bericht_uniek';
+}
 
 /** The database as ingest uses it: kysely to build statements, the pool to send them pipelined. */
 export interface IngestDb {
