@@ -13,6 +13,7 @@ import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { aanlevering, resultaat, richIn } from './lib/data.js';
+import { startArgumenten } from './lib/proc.js';
 
 const seconden = Number(process.argv[2] ?? 8);
 const per = Number(process.argv[3] ?? 1);
@@ -28,7 +29,7 @@ try {
   // PROFILE_CPU=0: no profiler, only the CPU per delivery (the profiler itself costs CPU).
   const profiel = process.env.PROFILE_CPU !== '0';
   const vlaggen = profiel ? ['--cpu-prof', `--cpu-prof-dir=${tmp}/prof`] : [];
-  const child = spawn(process.execPath, [...vlaggen, 'dist/server.js'], {
+  const child = spawn(process.execPath, [...vlaggen, ...startArgumenten(process.cwd())], {
     env: {
       ...process.env,
       DATABASE_URL: server.url,

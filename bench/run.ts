@@ -18,7 +18,14 @@ import { migrate } from '../src/db/migrate.js';
 import { inhoudHash } from '../src/verwerking/inhoud.js';
 import { aanlevering, CATALOGUS, resultaat, richIn, type School } from './lib/data.js';
 import { type Antwoord, copyWaarde, kopieer, type Levering, percentiel, stuurAlles } from './lib/load.js';
-import { type CpuVerdeling, cpuStand, cpuVerschil, geheugen, RssSampler } from './lib/proc.js';
+import {
+  type CpuVerdeling,
+  cpuStand,
+  cpuVerschil,
+  geheugen,
+  RssSampler,
+  startArgumenten,
+} from './lib/proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -308,7 +315,7 @@ async function main(): Promise<number> {
     const gedeeld = { DATABASE_URL: db.url, DB_POOL_MAX: String(CFG.poolMax) };
     service = start(
       process.execPath,
-      ['dist/server.js'],
+      startArgumenten(ROOT),
       {
         ...gedeeld,
         HOST: '127.0.0.1',

@@ -131,7 +131,12 @@ const healthWords = healthcheck ? commandWords(healthcheck.args.replace(/^(--\S+
 check(healthcheck?.args.includes('/health/ready') ?? false, 'HEALTHCHECK calls /health/ready');
 const cmd = finalOf('CMD').at(-1);
 const cmdWords = cmd ? commandWords(cmd.args) : [];
-check(cmdWords.join(' ') === 'node dist/server.js', `CMD is node dist/server.js (${cmdWords.join(' ')})`);
+const startScript = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } })
+  .scripts.start;
+check(
+  cmdWords.join(' ') === startScript,
+  `CMD is npm start's command, ${startScript} (${cmdWords.join(' ')})`,
+);
 
 // Every COPY source must exist: in the build context, or (for --from=<stage>) after `npm run build` in
 // this checkout, since the build stage copies the repository's files to the same relative paths.

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on every Linux the bench targets). */
 const HZ = 100;
@@ -132,4 +133,17 @@ export function cpuVerschil(voor: CpuStand, na: CpuStand): CpuVerdeling {
     bench: per('bench'),
     bare: per('bare'),
   };
+}
+
+/**
+ * The node arguments of `npm start` (package.json), so the bench runs the service exactly as it is started
+ * in production (V8 flags included), without npm's own process around it.
+ */
+export function startArgumenten(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [cmd, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (cmd !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
+  return args;
 }
