@@ -16,7 +16,7 @@
 --   leerlingen [school, boomLeerlingnummer, leerling_id, toetsdoel]
 --   toetsen    [code, [onderdeel codes]]
 --   huidig     [school, resultaatKey, revisie, inhoud_hash hex]
---   openFouten [school, resultaatKey, revisie]
+--   openFouten [school, resultaatKey, revisie, id, code]
 --   nu         the time the deliveries are received (ontvangen_op)
 -- The arrays come in pairs of equal length: p_key_scholen[i] is the school of p_keys[i], and so on.
 CREATE FUNCTION verwerking_claim(
@@ -73,9 +73,9 @@ BEGIN
                       WHERE r.school_id = k.s AND r.resultaat_key = k.k
                       ORDER BY r.school_id, r.resultaat_key LIMIT 1) AS r),
     'openFouten',
-    (SELECT coalesce(json_agg(json_build_array(k.s, k.k, f.revisie)), '[]')
+    (SELECT coalesce(json_agg(json_build_array(k.s, k.k, f.revisie, f.id, f.code)), '[]')
        FROM (SELECT DISTINCT k.s, k.k FROM unnest(p_key_scholen, p_keys) AS k(s, k)) AS k,
-            LATERAL (SELECT f.revisie FROM foutmeldingen f
+            LATERAL (SELECT f.revisie, f.id, f.code FROM foutmeldingen f
                       WHERE f.school_id = k.s AND f.resultaat_key = k.k AND f.status = 'open'
                       ORDER BY f.school_id, f.resultaat_key, f.revisie) AS f));
 END

@@ -71,10 +71,14 @@ function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     });
     child.on('error', reject);
     child.on('close', (exitCode) => {
-      const summary = /#\s*\{\s*total:\s*(\d+),\s*pass:\s*(\d+)(?:,\s*fail:\s*(\d+))?/.exec(tail);
-      const passed = summary ? Number(summary[2]) : 0;
-      const failed = summary ? Number(summary[3] ?? Number(summary[1]) - passed) : 0;
-      process.stdout.write(`\ntap: ${passed} passed, ${failed} failed\n`);
+      // tap's last summary line, e.g. `# { total: 12, pass: 10, fail: 1, todo: 1 }`: fields it lacks are 0.
+      const summary = /#\s*\{\s*(total:[^}]*)\}/.exec(tail)?.[1] ?? '';
+      const field = (name: string) => Number(new RegExp(`\\b${name}:\\s*(\\d+)`).exec(summary)?.[1] ?? 0);
+      const [passed, failed, todo, skip] = [field('pass'), field('fail'), field('todo'), field('skip')];
+      const other = [todo > 0 ? `${todo} todo` : '', skip > 0 ? `${skip} skipped` : ''].filter(Boolean);
+      process.stdout.write(
+        `\ntap: ${passed} passed, ${failed} failed${other.length > 0 ? `, ${other.join(', ')}` : ''}\n`,
+      );
       resolve(exitCode ?? 1);
     });
   });

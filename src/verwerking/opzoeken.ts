@@ -1,5 +1,5 @@
 import { type RawBuilder, sql, type Transaction } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Database, FoutCode } from '../db/types.js';
 import type { Huidig, Leerling } from './beslissing.js';
 import type { TeVerwerken } from './types.js';
 
@@ -32,8 +32,13 @@ export interface Opgezocht {
   toetsen: Map<string, Set<string>>;
   /** Current results by (school, resultaatKey). */
   huidig: Map<string, Huidig>;
-  /** The revisies with an open foutmelding (`revisieSleutel`). */
-  openFouten: Set<string>;
+  /** The open foutmelding of a revisie (`revisieSleutel`): at most one each. */
+  openFouten: Map<string, OpenFout>;
+}
+
+export interface OpenFout {
+  id: string;
+  code: FoutCode;
 }
 
 /** What verwerking_claim() answers, as JSON. */
@@ -44,7 +49,7 @@ export interface OpgezochtRij {
   leerlingen: Array<[string, string, string, string | null]>;
   toetsen: Array<[string, string[]]>;
   huidig: Array<[string, string, number, string]>;
-  openFouten: Array<[string, string, number]>;
+  openFouten: Array<[string, string, number, string, FoutCode]>;
 }
 
 /** The results of one school to look up, and the berichtId of their delivery when they come from Boom. */
@@ -117,6 +122,11 @@ export function leesOpgezocht(rij: OpgezochtRij): Opgezocht {
         { revisie, hash: Buffer.from(hash, 'hex') },
       ]),
     ),
-    openFouten: new Set(rij.openFouten.map(([school, key, revisie]) => revisieSleutel(school, key, revisie))),
+    openFouten: new Map(
+      rij.openFouten.map(([school, key, revisie, id, code]) => [
+        revisieSleutel(school, key, revisie),
+        { id, code },
+      ]),
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type BoomResultaat, dleVan } from '../boom/schema.js';
 import type { FoutCode, Verwerking } from '../db/types.js';
+import type { FoutWijziging, NieuweFoutRij } from './foutboek.js';
 
 export interface ResultaatRij {
   schoolId: string;
@@ -43,7 +44,7 @@ export interface SchrijfRij extends RevisieRij {
  */
 export function schrijfStatement(d: {
   rijen: SchrijfRij[];
-  fouten: NieuweFout[];
+  fouten: NieuweFoutRij[];
   extra?: RawBuilder<unknown> | undefined;
 }): RawBuilder<unknown> | undefined {
   const delen: RawBuilder<unknown>[] = [];
@@ -102,60 +103,83 @@ export function schrijfStatement(d: {
   }
   if (d.fouten.length > 0) {
     const json = JSON.stringify(
-      d.fouten.map((f) => ({
+      d.fouten.map(({ fout: f, pogingen, opgelost }) => ({
+        ...foutVelden(f),
         school_id: f.schoolId,
-        aanbieding_id: f.aanbiedingId,
-        code: f.code,
-        melding: f.melding,
         resultaat_key: f.resultaat.resultaatKey,
         revisie: f.resultaat.revisie,
-        boom_leerlingnummer: f.resultaat.boomLeerlingnummer,
-        leerling_id: f.leerlingId,
-        toets_code: f.resultaat.toets.code,
-        toetsonderdeel_code: f.resultaat.toetsonderdeel?.code ?? null,
-        resultaat: f.resultaat,
+        pogingen,
+        status: opgelost ? 'opgelost' : 'open',
       })),
     );
+    // A new open foutmelding cannot meet another open one of its revisie: wijzigFoutenStatement resolved
+    // that one first, or the batch added to it. The upsert only guards against what this batch did not see.
     delen.push(sql`f AS (
       INSERT INTO foutmeldingen AS f (school_id, code, melding, resultaat_key, revisie, boom_leerlingnummer, leerling_id,
-                                      toets_code, toetsonderdeel_code, resultaat, aanbieding_id)
+                                      toets_code, toetsonderdeel_code, resultaat, aanbieding_id, status, pogingen, opgelost_op)
       SELECT x.school_id, x.code, x.melding, x.resultaat_key, x.revisie, x.boom_leerlingnummer, x.leerling_id,
-             x.toets_code, x.toetsonderdeel_code, x.resultaat, x.aanbieding_id
+             x.toets_code, x.toetsonderdeel_code, x.resultaat, x.aanbieding_id, x.status, x.pogingen,
+             CASE WHEN x.status = 'opgelost' THEN clock_timestamp() END
         FROM jsonb_to_recordset(${json}::jsonb) AS x(school_id uuid, aanbieding_id uuid, code text, melding text, resultaat_key text, revisie int,
-             boom_leerlingnummer text, leerling_id text, toets_code text, toetsonderdeel_code text, resultaat jsonb)
+             boom_leerlingnummer text, leerling_id text, toets_code text, toetsonderdeel_code text, resultaat jsonb,
+             status text, pogingen int)
       ON CONFLICT (school_id, resultaat_key, revisie) WHERE status = 'open' DO UPDATE SET
              code = EXCLUDED.code, melding = EXCLUDED.melding, boom_leerlingnummer = EXCLUDED.boom_leerlingnummer,
              leerling_id = EXCLUDED.leerling_id, toets_code = EXCLUDED.toets_code,
              toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, resultaat = EXCLUDED.resultaat,
              aanbieding_id = coalesce(EXCLUDED.aanbieding_id, f.aanbieding_id),
-             pogingen = f.pogingen + 1, laatste_poging_op = clock_timestamp())`);
+             pogingen = f.pogingen + EXCLUDED.pogingen, laatste_poging_op = clock_timestamp())`);
   }
   if (d.extra) delen.push(sql`e AS (${d.extra})`);
   if (delen.length === 0) return undefined;
   return sql`WITH ${sql.join(delen, sql`, `)} SELECT 1`;
 }
 
-/**
- * A revisie that got through resolves the open lookup errors recorded for it. A REVISIE_CONFLICT is
- * only resolved by handling that error itself again (another delivery of the stored content does not
- * settle what the conflicting one said).
- */
-export interface Geslaagd {
-  schoolId: string;
-  resultaatKey: string;
-  revisie: number;
-  foutId: string | undefined;
+/** The columns of a foutmelding that follow Boom's latest content of the failing result. */
+function foutVelden(f: NieuweFout) {
+  return {
+    aanbieding_id: f.aanbiedingId,
+    code: f.code,
+    melding: f.melding,
+    boom_leerlingnummer: f.resultaat.boomLeerlingnummer,
+    leerling_id: f.leerlingId,
+    toets_code: f.resultaat.toets.code,
+    toetsonderdeel_code: f.resultaat.toetsonderdeel?.code ?? null,
+    resultaat: f.resultaat,
+  };
 }
 
-export function sluitFoutenStatement(geslaagd: Geslaagd[]): RawBuilder<unknown> {
-  const opnieuw = geslaagd.flatMap((g) => (g.foutId ? [g.foutId] : []));
+/**
+ * What a batch does to foutmeldingen that were open before it (Foutboek): more attempts and the latest
+ * content when the revisie failed again; `opgelost` when it got through. An operator's retry that gets
+ * through counts as an attempt too; a resolution by another delivery does not.
+ */
+export function wijzigFoutenStatement(wijzigingen: FoutWijziging[]): RawBuilder<unknown> {
+  const json = JSON.stringify(
+    wijzigingen.map((w) => ({
+      ...(w.nieuw ? foutVelden(w.nieuw) : {}),
+      id: w.id,
+      pogingen: w.pogingen,
+      gesloten: w.gesloten,
+      opnieuw_mislukt: w.nieuw !== undefined,
+    })),
+  );
   return sql`
     UPDATE foutmeldingen AS f
-       SET status = 'opgelost', opgelost_op = clock_timestamp(),
-           pogingen = f.pogingen + (f.id = ANY(${opnieuw}::uuid[]))::int,
-           laatste_poging_op = CASE WHEN f.id = ANY(${opnieuw}::uuid[]) THEN clock_timestamp() ELSE f.laatste_poging_op END
-      FROM unnest(${geslaagd.map((g) => g.schoolId)}::uuid[], ${geslaagd.map((g) => g.resultaatKey)}::text[],
-                  ${geslaagd.map((g) => g.revisie)}::int[]) AS g(s, k, r)
-     WHERE f.school_id = g.s AND f.status = 'open' AND f.resultaat_key = g.k AND f.revisie = g.r
-       AND (f.code <> 'REVISIE_CONFLICT' OR f.id = ANY(${opnieuw}::uuid[]))`;
+       SET code = CASE WHEN u.opnieuw_mislukt THEN u.code ELSE f.code END,
+           melding = CASE WHEN u.opnieuw_mislukt THEN u.melding ELSE f.melding END,
+           boom_leerlingnummer = CASE WHEN u.opnieuw_mislukt THEN u.boom_leerlingnummer ELSE f.boom_leerlingnummer END,
+           leerling_id = CASE WHEN u.opnieuw_mislukt THEN u.leerling_id ELSE f.leerling_id END,
+           toets_code = CASE WHEN u.opnieuw_mislukt THEN u.toets_code ELSE f.toets_code END,
+           toetsonderdeel_code = CASE WHEN u.opnieuw_mislukt THEN u.toetsonderdeel_code ELSE f.toetsonderdeel_code END,
+           resultaat = CASE WHEN u.opnieuw_mislukt THEN u.resultaat ELSE f.resultaat END,
+           aanbieding_id = coalesce(u.aanbieding_id, f.aanbieding_id),
+           pogingen = f.pogingen + u.pogingen,
+           laatste_poging_op = CASE WHEN u.pogingen > 0 THEN clock_timestamp() ELSE f.laatste_poging_op END,
+           status = CASE WHEN u.gesloten THEN 'opgelost' ELSE f.status END,
+           opgelost_op = CASE WHEN u.gesloten THEN clock_timestamp() ELSE f.opgelost_op END
+      FROM jsonb_to_recordset(${json}::jsonb) AS u(id uuid, pogingen int, gesloten boolean, opnieuw_mislukt boolean,
+           aanbieding_id uuid, code text, melding text, boom_leerlingnummer text, leerling_id text, toets_code text,
+           toetsonderdeel_code text, resultaat jsonb)
+     WHERE f.id = u.id AND f.status = 'open'`;
 }

@@ -1,16 +1,10 @@
 import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { beslis, type Huidig } from './beslissing.js';
+import { Foutboek } from './foutboek.js';
 import { inhoudHash } from './inhoud.js';
 import { type Opgezocht, perSchool, revisieSleutel } from './opzoeken.js';
-import {
-  type Geslaagd,
-  type NieuweFout,
-  type ResultaatRij,
-  type RevisieRij,
-  schrijfStatement,
-  sluitFoutenStatement,
-} from './repository.js';
+import { type ResultaatRij, type RevisieRij, schrijfStatement, wijzigFoutenStatement } from './repository.js';
 import type { TeVerwerken, Uitkomst } from './types.js';
 
 /** Results of one school to handle together: one delivery from Boom, or an operator's retry. */
@@ -35,19 +29,17 @@ export interface Besloten {
 /**
  * Decides groups of results, group after group and each in order (CONTRACT §2), from what
  * `claimEnZoekOp` found for them after locking their keys; writes nothing. The statements it answers are
- * a fixed number, whatever the number of groups and results: one writes current results, history, errors
- * and the caller's `afronding`; closing resolved errors goes first, only when there are any. Items with
- * `foutId` are retries of that foutmelding. Groups may share keys: a later group sees what an earlier one
- * decided, as a later delivery would.
+ * a fixed number, whatever the number of groups and results: one writes current results, history, new
+ * errors and the caller's `afronding`; changes to errors that were open go first, only when there are any.
+ * Items with `foutId` are retries of that foutmelding. Groups may share keys: a later group sees what an
+ * earlier one decided, and the errors end as they would (Foutboek), as if the groups came one by one.
  */
 export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: VerwerkOpties = {}): Besloten {
   const huidig = new Map<string, Huidig>(opgezocht.huidig);
   const nieuwHuidig = new Map<string, ResultaatRij>();
   const revisies = new Map<string, RevisieRij>();
-  const fouten = new Map<string, NieuweFout>();
-  const geslaagd: Geslaagd[] = [];
+  const foutboek = new Foutboek(opgezocht.openFouten);
   const alleUitkomsten: Uitkomst[][] = [];
-  let sluiten = false;
 
   for (const { schoolId, items, aanbiedingId } of groepen) {
     const verwerken = opgezocht.scholen.get(schoolId);
@@ -69,7 +61,7 @@ export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: Ve
       });
       const revKey = revisieSleutel(schoolId, resultaatKey, revisie);
       if (besluit.status === 'fout') {
-        fouten.set(revKey, {
+        foutboek.mislukt(revKey, {
           schoolId,
           aanbiedingId,
           resultaat,
@@ -81,11 +73,7 @@ export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: Ve
         continue;
       }
       uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
-      geslaagd.push({ schoolId, resultaatKey, revisie, foutId });
-      if (foutId !== undefined || opgezocht.openFouten.has(revKey)) sluiten = true;
-      // As in sluitFouten: getting through settles a lookup error of this revisie met earlier in the batch,
-      // but never a REVISIE_CONFLICT (its answer said fout; it must reach the operators).
-      if (fouten.get(revKey)?.code !== 'REVISIE_CONFLICT') fouten.delete(revKey);
+      foutboek.gelukt(revKey, foutId);
       if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
       const rij = { schoolId, aanbiedingId, resultaat, hash, leerlingId: besluit.leerlingId };
       if (!revisies.has(revKey) || besluit.verwerking === 'toegepast') {
@@ -96,11 +84,13 @@ export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: Ve
         nieuwHuidig.set(sleutel, rij);
       }
     }
+    foutboek.sluitAanlevering();
   }
 
   const statements: RawBuilder<unknown>[] = [];
-  // Only a revisie with an open foutmelding (or a retry of one) has anything to close.
-  if (sluiten && geslaagd.length > 0) statements.push(sluitFoutenStatement(geslaagd));
+  // Foutmeldingen that were open change first: one resolved here may make room for a new open one.
+  const wijzigingen = foutboek.wijzigingen();
+  if (wijzigingen.length > 0) statements.push(wijzigFoutenStatement(wijzigingen));
   // The last applied revisie of a key becomes its current result; it is the same object as its history row.
   const huidigeObjecten = new Set([...nieuwHuidig.values()].map((h) => h.resultaat));
   const rijen = [...revisies.values()].map((r) => ({
@@ -109,7 +99,7 @@ export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: Ve
   }));
   const schrijf = schrijfStatement({
     rijen,
-    fouten: [...fouten.values()],
+    fouten: foutboek.nieuwe(),
     extra: opties.afronding?.(alleUitkomsten),
   });
   if (schrijf) statements.push(schrijf);

@@ -3,7 +3,7 @@ import t from 'tap';
 import { ingestSamen, type Levering, maakIngest } from '../../src/boom/ingest.js';
 import { AppError } from '../../src/errors.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { levering, metClaims, post, rijen, statussen, waarde } from '../helpers/bundels.js';
+import { ingestDb, levering, metClaims, post, rijen, statussen, waarde } from '../helpers/bundels.js';
 import {
   aanlevering,
   maakLeerling,
@@ -36,7 +36,7 @@ t.test('ingestSamen refuses a batch that holds one berichtId twice, and writes n
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   await t.rejects(
-    ingestSamen(ctx.db, [
+    ingestSamen(ingestDb(ctx), [
       levering(s.schoolId, [resultaat({ resultaatKey: 'A' })], 'twee-keer'),
       levering(s.schoolId, [resultaat({ resultaatKey: 'B' })], 'twee-keer'),
     ]),
@@ -197,7 +197,7 @@ for (const [naam, breuk] of Object.entries(breuken)) {
     };
 
     // The batch as one transaction: it fails as a whole and leaves nothing behind.
-    await t.rejects(ingestSamen(ctx.db, maak()), { code: breuk.code });
+    await t.rejects(ingestSamen(ingestDb(ctx), maak()), { code: breuk.code });
     t.same(await tel(ctx), { aanbiedingen: 0, huidig: 0, revisies: 0, fouten: 0 }, 'all rolled back');
 
     // Through maakIngest: the batch fails, each delivery is handled again alone.
@@ -261,7 +261,7 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
     [resultaat({ resultaatKey: 'K' }), resultaat({ resultaatKey: 'F', boomLeerlingnummer: '999' })],
     'eerder',
   );
-  const [eerst] = await ingestSamen(ctx.db, [eerder]);
+  const [eerst] = await ingestSamen(ingestDb(ctx), [eerder]);
   const voor = await rijen(
     ctx,
     `SELECT a.id, a.ontvangen_op, a.antwoord, a.per_status,
@@ -317,7 +317,7 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
   );
 
   // A batch of replays only: answered, nothing written.
-  const alleen = await ingestSamen(ctx.db, [structuredClone(eerder)]);
+  const alleen = await ingestSamen(ingestDb(ctx), [structuredClone(eerder)]);
   t.equal(waarde(alleen[0]).herhaald, true);
   t.same(await rijen(ctx, 'SELECT count(*)::int AS n FROM aanbiedingen'), [{ n: 4 }]);
 });

@@ -5,7 +5,7 @@ import { ingestSamen } from '../../src/boom/ingest.js';
 import type { AppError } from '../../src/errors.js';
 import '../helpers/fast-check.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { levering, post, rijen, statussen, type Uitkomsten, waarde } from '../helpers/bundels.js';
+import { ingestDb, levering, post, rijen, statussen, type Uitkomsten, waarde } from '../helpers/bundels.js';
 import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Deliveries written together (src/boom/ingest.ts `ingestSamen`: one transaction for a batch) keep
@@ -46,7 +46,7 @@ t.test('several schools in one batch: each delivery its own answer, aanbieding a
     ),
     levering(c.schoolId, [resultaat({ resultaatKey: 'K9' })], 'bericht-c'),
   ];
-  const uit = await ingestSamen(ctx.db, leveringen);
+  const uit = await ingestSamen(ingestDb(ctx), leveringen);
 
   t.equal(uit.length, 3);
   t.same(
@@ -197,7 +197,7 @@ t.test('one result key in several deliveries of one batch: decided in order', as
   await maakToets(ctx);
   const s = await school(ctx);
   const dle = (waarde: string) => ({ referentiescores: [{ code: 'DLE', waarde }] });
-  const uit = await ingestSamen(ctx.db, [
+  const uit = await ingestSamen(ingestDb(ctx), [
     // revisie 1 then 2: both applied, 2 current
     levering(s.schoolId, [resultaat({ resultaatKey: 'OP', revisie: 1 })], 'b1'),
     levering(
@@ -316,7 +316,7 @@ t.test(
       reden: 'correctie',
       referentiescores: [{ code: 'DLE', waarde: '9' }],
     });
-    const res = await ingestSamen(ctx.db, [
+    const res = await ingestSamen(ingestDb(ctx), [
       levering(uit.schoolId, [resultaat()], 'x1'),
       levering(aan.schoolId, [resultaat()], 'x1'),
       levering(uit.schoolId, [r2], 'x2'),
@@ -426,15 +426,15 @@ async function eenVoorEenEnSamen(
   const [los, samen] = scholen as [string, string];
   for (const schoolId of scholen) {
     for (const [i, r] of vooraf.entries()) {
-      waarde((await ingestSamen(ctx.db, [levering(schoolId, r, `vooraf-${i}`)]))[0]);
+      waarde((await ingestSamen(ingestDb(ctx), [levering(schoolId, r, `vooraf-${i}`)]))[0]);
     }
   }
   const losUit: Uitkomsten = [];
   for (const [i, r] of leveringen.entries()) {
-    losUit.push(...(await ingestSamen(ctx.db, [levering(los, r, `lev-${i}`)])));
+    losUit.push(...(await ingestSamen(ingestDb(ctx), [levering(los, r, `lev-${i}`)])));
   }
   const samenUit = await ingestSamen(
-    ctx.db,
+    ingestDb(ctx),
     leveringen.map((r, i) => levering(samen, r, `lev-${i}`)),
   );
   return { los: await stand(ctx, los, losUit), samen: await stand(ctx, samen, samenUit) };
@@ -450,20 +450,9 @@ const r = (key: string, revisie: number, o: Record<string, unknown> = {}) =>
   });
 const dleW = (w: string) => ({ referentiescores: [{ code: 'DLE', waarde: w }] });
 
-// Two ways in which a batch is not yet what the same deliveries one after the other give (see the todo):
-// verwerkGroepen keeps one pending foutmelding per revisie for the whole batch, as it does within one
-// delivery, so a second failure of that revisie in a later delivery of the batch does not count as another
-// attempt, and a later delivery in which the revisie gets through drops the error instead of recording it
-// and closing it.
-const BUG_POGINGEN =
-  'bug: the same failing revisie in two deliveries of one batch is one attempt (pogingen 1), one after the other it is two';
-const BUG_OPGELOST =
-  'bug: a lookup error answered in one delivery of a batch, and settled by a later delivery of the same batch, is never recorded (one after the other: a foutmelding that is opgelost)';
-
-const scenarios: Record<
-  string,
-  { vooraf?: Resultaten; leveringen: Resultaten; verwerken?: boolean; todo?: string }
-> = {
+// Errors too end as one by one (src/verwerking/foutboek.ts): the same failing revisie in two deliveries of a
+// batch is two attempts, and an error answered in one delivery and settled by a later one is recorded, opgelost.
+const scenarios: Record<string, { vooraf?: Resultaten; leveringen: Resultaten; verwerken?: boolean }> = {
   'revisies up, down, equal and conflicting': {
     leveringen: [[r('K', 1)], [r('K', 3)], [r('K', 2)], [r('K', 3)], [r('K', 3, dleW('5'))], [r('K', 4)]],
   },
@@ -492,16 +481,13 @@ const scenarios: Record<
     leveringen: [[r('K', 1, dleW('9'))], [r('K', 1)], [r('K', 2)]],
   },
   'the same failing revisie in two deliveries': {
-    todo: BUG_POGINGEN,
     leveringen: [[r('F', 1, { boomLeerlingnummer: '999' })], [r('F', 1, { boomLeerlingnummer: '999' })]],
   },
   'an open error from before, failing twice in the batch': {
-    todo: BUG_POGINGEN,
     vooraf: [[r('F', 1, { boomLeerlingnummer: '999' })]],
     leveringen: [[r('F', 1, { boomLeerlingnummer: '999' })], [r('F', 1, { boomLeerlingnummer: '999' })]],
   },
   'a lookup error, then the same revisie gets through': {
-    todo: BUG_OPGELOST,
     leveringen: [[r('G', 1, { toetsonderdeel: { code: 'ZZ' } })], [r('G', 1)]],
   },
 };
@@ -518,13 +504,7 @@ for (const [naam, sc] of Object.entries(scenarios)) {
     t.same(samen.historie, los.historie, 'resultaat_revisies');
     t.same(samen.aanbiedingen, los.aanbiedingen, 'aanbiedingen');
     t.same(openFouten(samen.fouten), openFouten(los.fouten), 'the open foutmeldingen');
-    // The known bugs fail only this assertion: it runs, and is reported as a todo until they are fixed.
-    t.same(
-      samen.fouten,
-      los.fouten,
-      'every foutmelding, with its attempts',
-      sc.todo ? { todo: sc.todo } : {},
-    );
+    t.same(samen.fouten, los.fouten, 'every foutmelding, with its attempts');
   });
 }
 
@@ -535,7 +515,7 @@ function openFouten(fouten: unknown[]) {
     .map(({ pogingen: _p, ...f }) => f);
 }
 
-t.test('one by one = one batch, for random deliveries (answers, rows, open errors)', async (t) => {
+t.test('one by one = one batch, for random deliveries (answers, rows, every foutmelding)', async (t) => {
   const ctx = await buildTestApp(t);
   await maakToets(ctx);
   const inkomend = fc
@@ -573,7 +553,7 @@ t.test('one by one = one batch, for random deliveries (answers, rows, open error
         deepStrictEqual(samen.huidig, los.huidig);
         deepStrictEqual(samen.historie, los.historie);
         deepStrictEqual(samen.aanbiedingen, los.aanbiedingen);
-        deepStrictEqual(openFouten(samen.fouten), openFouten(los.fouten));
+        deepStrictEqual(samen.fouten, los.fouten);
       },
     ),
     { numRuns: 25 },

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Test } from 'tap';
-import type { IngestUitkomst, Levering } from '../../src/boom/ingest.js';
+import type { IngestDb, IngestUitkomst, Levering } from '../../src/boom/ingest.js';
 import { type Aanlevering, aanlevering as aanleveringSchema } from '../../src/boom/schema.js';
 import type { Database } from '../../src/db/types.js';
 import type { TestContext } from './app.js';
@@ -35,19 +35,28 @@ export function statussen(u: PromiseSettledResult<IngestUitkomst> | IngestUitkom
  * A kysely on the test database that notes every claim statement (verwerking_claim) with the berichtIds
  * it claimed: the proof of which deliveries were written in one transaction.
  */
-export function metClaims(t: Test, url: string) {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+export function metClaims(t: Test, url: string): { db: IngestDb; claims: string[][] } {
+  // As the service's pool (src/db/pool.ts): ingest sends its statements pipelined on the pool's clients.
+  const pool = new pg.Pool({ connectionString: url, max: 4, pipeline: true } as pg.PoolConfig);
   pool.on('error', () => {});
   const claims: string[][] = [];
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (e) => {
-      if (e.query.sql.includes('verwerking_claim(')) claims.push([...(e.query.parameters[2] as string[])]);
-    },
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (sql: unknown, parameters?: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: typeof query }).query = (sql, parameters) => {
+      if (typeof sql === 'string' && sql.includes('verwerking_claim('))
+        claims.push([...(parameters![2] as string[])]);
+      return query(sql, parameters);
+    };
   });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Teardowns run last in, first out: this closes before buildTestApp's teardown drops the database.
   t.teardown(() => db.destroy());
-  return { db, claims };
+  return { db: { db, pool }, claims };
+}
+
+/** The test app's database as ingest takes it. */
+export function ingestDb(ctx: TestContext): IngestDb {
+  return { db: ctx.app.db, pool: ctx.app.pool };
 }
 
 export async function rijen(ctx: TestContext, query: string, params: unknown[] = []) {
