@@ -23,6 +23,10 @@ t.test(
     t.match(text, /boom_aanbiedingen_total\{status="200"\} 1/);
     t.match(text, /boom_aanbiedingen_total\{status="herhaald"\} 1/);
     t.match(text, /boom_aanbiedingen_total\{status="422"\} 1/);
+    // The delivery and its replay each went through a batch of one (the 422 never reaches a batch).
+    t.match(text, /boom_bundel_aanbiedingen_count 2\n/);
+    t.match(text, /boom_bundel_aanbiedingen_sum 2\n/);
+    t.match(text, /boom_aanbiedingen_wachtend 0\n/);
     t.match(text, /boom_resultaten_total\{status="verwerkt"\} 1/);
     t.match(text, /boom_resultaten_total\{status="fout"\} 1/);
     t.match(text, /boom_foutmeldingen_total\{code="LEERLING_NIET_GEVONDEN"\} 1/);

@@ -44,9 +44,14 @@ export const STANDAARD_INGEST: IngestOpties = { parallel: 2, maxResultaten: 500 
  * Bundelaar); a batch that fails for something other than the database being away is handled again one
  * delivery at a time, so that one delivery's failure is its own.
  */
-export function maakIngest(database: IngestDb, opties: IngestOpties = STANDAARD_INGEST) {
+export function maakIngest(
+  database: IngestDb,
+  opties: IngestOpties = STANDAARD_INGEST,
+  bijBundel?: (aanbiedingen: number, wachtend: number) => void,
+) {
   const bundelaar = new Bundelaar<Levering, IngestUitkomst>({
     parallel: opties.parallel,
+    ...(bijBundel ? { bijStart: bijBundel } : {}),
     grootte: (l) => l.aanlevering.resultaten.length,
     maxGrootte: opties.maxResultaten,
     // Two deliveries with one berichtId are decided one after the other (the second is a replay or a 409).

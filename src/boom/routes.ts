@@ -46,7 +46,10 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.removeAllContentTypeParsers();
   registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
-  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest);
+  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest, (aanbiedingen, wachtend) => {
+    app.metrics.bundelGrootte.observe(aanbiedingen);
+    app.metrics.wachtendeAanbiedingen.set(wachtend);
+  });
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(app.db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));

@@ -15,6 +15,8 @@ export interface BundelaarOpties<T, R> {
   maxGrootte: number;
   /** Whether `werk` may join a batch that already holds `bundel` (e.g. no two with the same id). */
   past: (bundel: readonly T[], werk: T) => boolean;
+  /** Told when a batch starts: its number of pieces, and how many still wait (for metrics). */
+  bijStart?: (stuks: number, wachtend: number) => void;
 }
 
 interface Wachtend<T, R> {
@@ -56,6 +58,7 @@ export class Bundelaar<T, R> {
       }
       this.wachtrij = this.wachtrij.slice(bundel.length);
       this.lopend++;
+      this.opts.bijStart?.(bundel.length, this.wachtrij.length);
       void this.voerUit(bundel, werk);
     }
   }

@@ -8,6 +8,10 @@ export interface Metrics {
   aanbiedingen: Counter<'status'>;
   resultaten: Counter<'status'>;
   fouten: Counter<'code'>;
+  /** Deliveries per batch written in one transaction (src/db/bundelaar.ts). */
+  bundelGrootte: Histogram;
+  /** Deliveries waiting for a batch when the last batch started. */
+  wachtendeAanbiedingen: Gauge;
 }
 
 declare module 'fastify' {
@@ -40,6 +44,17 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
         name: 'boom_foutmeldingen_total',
         help: 'Results recorded as an error for operators, by code',
         labelNames: ['code'],
+        registers: [registry],
+      }),
+      bundelGrootte: new Histogram({
+        name: 'boom_bundel_aanbiedingen',
+        help: 'Deliveries written together in one transaction (batches of INGEST_PARALLEL)',
+        buckets: [1, 2, 5, 10, 20, 50, 100],
+        registers: [registry],
+      }),
+      wachtendeAanbiedingen: new Gauge({
+        name: 'boom_aanbiedingen_wachtend',
+        help: 'Deliveries that waited for a batch when the last batch started',
         registers: [registry],
       }),
     };
