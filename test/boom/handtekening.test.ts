@@ -64,7 +64,7 @@ t.test('timestamps: 5 minutes either way, no more; missing headers fail', async 
   const now = Math.floor(Date.now() / 1000);
   const sign = (ts: number) => wh.sign('msg_1', new Date(ts * 1000), '{}');
   // 10 s from each edge: the check reads the clock again, and on a loaded machine a second boundary may
-  // pass in between (with ±1 s this test failed once under load).
+  // pass in between (with ±1 s margins that would fail the test).
   t.doesNotThrow(() => controleerHandtekening([secret], '{}', headers('msg_1', now - 290, sign(now - 290))));
   t.doesNotThrow(() => controleerHandtekening([secret], '{}', headers('msg_1', now + 290, sign(now + 290))));
   t.throws(
