@@ -99,8 +99,8 @@ export interface IngestDb {
  * Deliveries in one transaction, with a fixed number of statements in two round trips: BEGIN with one
  * claim statement (locks the berichtIds and result keys, reads earlier deliveries, the schools' settings
  * and every lookup); then one write statement (current results, history, errors and the deliveries with
- * their answers) with COMMIT right behind it, and before it one to close resolved foutmeldingen, only
- * when a delivery resolves one.
+ * their answers) with COMMIT right behind it, and before it one that updates or resolves foutmeldingen
+ * that were open, only when the batch touches one (Foutboek).
  */
 export async function ingestSamen(
   { db, pool }: IngestDb,
