@@ -36,8 +36,8 @@ export interface SchrijfRij extends RevisieRij {
  * - the current results, upserted (a withdrawal too: it stays, flagged ingetrokken);
  * - each revisie once in the history; a revisie seen before keeps its row, unless it is applied now
  *   (one that was skipped while the school's setting was off, say);
- * - the errors for operators: a new open foutmelding, or, when one is already open for this revisie
- *   (a resend, or a retry), that one with its new code and one more attempt;
+ * - the foutmeldingen the batch adds (Foutboek), open or already resolved by a later delivery of the
+ *   batch; the ones that were open before are changed first, by wijzigFoutenStatement;
  * - the caller's `extra`, a data-modifying statement on yet another table.
  * The parts touch different tables, so running them side by side in one statement does what running
  * them one after the other would. The results travel once, as one jsonb parameter.
