@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/profile-a.ts [seconds] [results-per-delivery]`: runs the built service under
  * `node --cpu-prof` on a fresh embedded PostgreSQL, loads it with deliveries (1 result each by default)
- * at 10 connections, and prints the functions with the most self time. For finding what a delivery costs
+ * at 10 connections (VERBINDINGEN=n for another number), and prints the functions with the most self time. For finding what a delivery costs
  * in node; not part of `npm run bench`.
  */
 import { spawn } from 'node:child_process';
@@ -59,7 +59,7 @@ try {
   let n = 0;
   const res = await autocannon({
     url: `http://127.0.0.1:${port}/v1/boom/resultaten`,
-    connections: 10,
+    connections: Number(process.env.VERBINDINGEN ?? 10),
     duration: seconden,
     requests: [
       {
