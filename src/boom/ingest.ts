@@ -153,6 +153,7 @@ export async function ingestSamen(
               schoolId: v.schoolId,
               berichtId: v.berichtId,
               ontvangenOp,
+              volgnummer: g,
               hash: v.hash,
               aantal: v.items.length,
               perStatus,

@@ -42,7 +42,9 @@ export interface NieuweAanbieding {
   id: string;
   schoolId: string;
   berichtId: string;
+  /** When the batch was received; the stored time adds `volgnummer` µs, so a batch lists in arrival order. */
   ontvangenOp: string;
+  volgnummer: number;
   hash: Buffer;
   aantal: number;
   perStatus: Record<string, number>;
@@ -62,6 +64,7 @@ export function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknow
       school_id: a.schoolId,
       bericht_id: a.berichtId,
       ontvangen_op: a.ontvangenOp,
+      volgnummer: a.volgnummer,
       inhoud_hash: a.hash.toString('hex'),
       aantal_resultaten: a.aantal,
       per_status: a.perStatus,
@@ -71,9 +74,9 @@ export function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknow
   );
   return sql`INSERT INTO aanbiedingen (id, school_id, bericht_id, ontvangen_op, inhoud_hash, aantal_resultaten, per_status,
                                        bericht, antwoord)
-    SELECT a.id, a.school_id, a.bericht_id, a.ontvangen_op, decode(a.inhoud_hash, 'hex'), a.aantal_resultaten, a.per_status,
+    SELECT a.id, a.school_id, a.bericht_id, a.ontvangen_op + a.volgnummer * interval '1 microsecond', decode(a.inhoud_hash, 'hex'), a.aantal_resultaten, a.per_status,
            a.bericht, a.antwoord
-      FROM jsonb_to_recordset(${json}::jsonb) AS a(id uuid, school_id uuid, bericht_id text, ontvangen_op timestamptz,
+      FROM jsonb_to_recordset(${json}::jsonb) AS a(id uuid, school_id uuid, bericht_id text, ontvangen_op timestamptz, volgnummer int,
            inhoud_hash text, aantal_resultaten int, per_status jsonb, bericht jsonb, antwoord jsonb)`;
 }
 

@@ -560,3 +560,26 @@ t.test('one by one = one batch, for random deliveries (answers, rows, every fout
   );
   t.equal(runs, 25);
 });
+
+t.test('a batch shares ontvangenOp in its answers, and the operators list it in arrival order', async (t) => {
+  const ctx = await buildTestApp(t);
+  await maakToets(ctx);
+  const s = await school(ctx);
+  const uit = await ingestSamen(
+    ingestDb(ctx),
+    ['eerste', 'tweede', 'derde'].map((id) => levering(s.schoolId, [resultaat({ resultaatKey: id })], id)),
+  );
+  t.equal(new Set(uit.map((u) => waarde(u).antwoord.ontvangenOp)).size, 1, 'one ontvangenOp');
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: `/v1/beheer/aanbiedingen?schoolId=${s.schoolId}`,
+    headers: ctx.beheer,
+  });
+  t.equal(res.statusCode, 200);
+  const lijst = (res.json() as { items: Array<{ berichtId: string; ontvangenOp: string }> }).items;
+  t.same(
+    lijst.map((a) => a.berichtId),
+    ['derde', 'tweede', 'eerste'],
+    'newest first: the last of the batch first',
+  );
+});
