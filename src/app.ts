@@ -101,7 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       prefix: '/v1/boom',
       mislukteSleutels,
       maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
-      ingest: { parallel: config.INGEST_PARALLEL, maxResultaten: STANDAARD_INGEST.maxResultaten },
+      ingest: { ...STANDAARD_INGEST, parallel: config.INGEST_PARALLEL },
     });
     await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
   });

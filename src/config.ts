@@ -25,7 +25,7 @@ const schema = z.object({
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-  /** Batches of deliveries written at the same time (src/boom/ingest.ts); more on a machine with more cores. */
+  /** Batches of larger deliveries (50+ results) written at once (src/boom/ingest.ts); more with more cores. */
   INGEST_PARALLEL: z.coerce.number().int().min(1).max(50).default(2),
   REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),

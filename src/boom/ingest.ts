@@ -26,16 +26,29 @@ export interface IngestUitkomst {
   herhaald: boolean;
 }
 
-/** How deliveries are batched (src/db/bundelaar.ts): see docs/ARCHITECTURE.md and bench/RESULTS.md. */
+/**
+ * How deliveries are batched (src/db/bundelaar.ts), in two lanes: small deliveries (fewer than `kleinTot`
+ * results, typically one class or one pupil) gain most from large batches, so they have `parallelKlein`
+ * batches in flight (1: everything that arrives meanwhile joins the next batch); larger ones are batches of
+ * their own or nearly, and gain from overlapping, with `parallel` in flight. See bench/RESULTS.md.
+ */
 export interface IngestOpties {
-  /** Batches in flight at the same time. */
+  /** Batches of larger deliveries in flight at the same time (INGEST_PARALLEL). */
   parallel: number;
+  /** Batches of small deliveries in flight at the same time. */
+  parallelKlein: number;
+  /** A delivery with fewer results than this is small. */
+  kleinTot: number;
   /** Results per batch; a larger delivery is a batch of its own. */
   maxResultaten: number;
 }
 
-/** A delivery of 500 results or more is a batch of its own. */
-export const STANDAARD_INGEST: IngestOpties = { parallel: 2, maxResultaten: 500 };
+export const STANDAARD_INGEST: IngestOpties = {
+  parallel: 2,
+  parallelKlein: 1,
+  kleinTot: 50,
+  maxResultaten: 500,
+};
 
 /**
  * Deliveries from Boom, each handled as if alone (CONTRACT §2): claim the berichtId (or answer the stored
@@ -49,36 +62,42 @@ export function maakIngest(
   opties: IngestOpties = STANDAARD_INGEST,
   bijBundel?: (aanbiedingen: number, wachtend: number) => void,
 ) {
-  const bundelaar = new Bundelaar<Levering, IngestUitkomst>({
-    parallel: opties.parallel,
-    ...(bijBundel ? { bijStart: bijBundel } : {}),
-    grootte: (l) => l.aanlevering.resultaten.length,
-    maxGrootte: opties.maxResultaten,
-    // Two deliveries with one berichtId are decided one after the other (the second is a replay or a 409).
-    past: (bundel, l) =>
-      !bundel.some((b) => b.schoolId === l.schoolId && b.aanlevering.berichtId === l.aanlevering.berichtId),
-    verwerk: async (leveringen) => {
-      try {
-        return await ingestSamen(database, leveringen);
-      } catch (err) {
-        // Another transaction stored one of these berichtIds first without our lock (an instance of the
-        // version before migration 0004, during a rolling deploy): run again, and it is found and replayed.
-        if (botsteOpBerichtId(err)) return await ingestSamen(database, leveringen);
-        if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
-        const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
-        for (const l of leveringen) {
-          try {
-            uitkomsten.push(...(await ingestSamen(database, [l])));
-          } catch (reason) {
-            uitkomsten.push({ status: 'rejected', reason });
+  const baan = (parallel: number) =>
+    new Bundelaar<Levering, IngestUitkomst>({
+      parallel,
+      ...(bijBundel ? { bijStart: bijBundel } : {}),
+      grootte: (l) => l.aanlevering.resultaten.length,
+      maxGrootte: opties.maxResultaten,
+      // Two deliveries with one berichtId are decided one after the other (the second is a replay or a 409).
+      past: (bundel, l) =>
+        !bundel.some((b) => b.schoolId === l.schoolId && b.aanlevering.berichtId === l.aanlevering.berichtId),
+      verwerk: async (leveringen) => {
+        try {
+          return await ingestSamen(database, leveringen);
+        } catch (err) {
+          // Another transaction stored one of these berichtIds first without our lock (an instance of the
+          // version before migration 0004, during a rolling deploy): run again, and it is found and replayed.
+          if (botsteOpBerichtId(err)) return await ingestSamen(database, leveringen);
+          if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
+          const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
+          for (const l of leveringen) {
+            try {
+              uitkomsten.push(...(await ingestSamen(database, [l])));
+            } catch (reason) {
+              uitkomsten.push({ status: 'rejected', reason });
+            }
           }
+          return uitkomsten;
         }
-        return uitkomsten;
-      }
-    },
-  });
+      },
+    });
+  // Two deliveries with one berichtId in different lanes are still decided one after the other: the
+  // claim's lock on (school, berichtId) orders them, as it orders instances.
+  const klein = baan(opties.parallelKlein);
+  const groot = baan(opties.parallel);
   return {
-    aanbieden: (levering: Levering) => bundelaar.aanbieden(levering),
+    aanbieden: (levering: Levering) =>
+      (levering.aanlevering.resultaten.length < opties.kleinTot ? klein : groot).aanbieden(levering),
   };
 }
 

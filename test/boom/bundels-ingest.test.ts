@@ -49,7 +49,7 @@ t.test('one berichtId offered twice at once through maakIngest: never in one bat
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 1, maxResultaten: 500 });
+  const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
   const x = levering(s.schoolId, [resultaat({ resultaatKey: 'X' })], 'x');
   const anders = levering(s.schoolId, [resultaat({ resultaatKey: 'X', revisie: 2 })], 'x');
   const y = levering(s.schoolId, [resultaat({ resultaatKey: 'Y' })], 'y');
@@ -97,7 +97,7 @@ t.test('one berichtId in two batches running side by side: the claim lock decide
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 2, maxResultaten: 500 });
+  const ingest = maakIngest(db, { parallel: 2, parallelKlein: 2, kleinTot: 50, maxResultaten: 500 });
   // Both start at once (parallel 2), in transactions of their own.
   const zelfde = levering(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
   const [a, b] = await Promise.all([ingest.aanbieden(zelfde), ingest.aanbieden(structuredClone(zelfde))]);
@@ -202,7 +202,7 @@ for (const [naam, breuk] of Object.entries(breuken)) {
 
     // Through maakIngest: the batch fails, each delivery is handled again alone.
     const { db, claims } = metClaims(t, ctx.url);
-    const ingest = maakIngest(db, { parallel: 1, maxResultaten: 500 });
+    const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
     const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
     const [a, slecht, c] = await Promise.allSettled(maak().map((l) => ingest.aanbieden(l)));
     await voorop;
@@ -271,7 +271,7 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
   );
 
   const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 1, maxResultaten: 500 });
+  const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
   const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
   const [nieuw1, herhaling, hergebruik, nieuw2] = await Promise.allSettled([
     // K revisie 2 before the replay of revisie 1 in the same batch: the replay must not touch K.
@@ -426,5 +426,43 @@ t.test(
       ),
       [{ n: 24, p: 1 }],
     );
+  },
+);
+
+t.test(
+  'small and larger deliveries go in lanes of their own: a larger one never waits behind small ones',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await standaardSchool(ctx);
+    // The small lane is kept busy: a's claim is held back until the larger delivery is answered. Were the
+    // larger one queued behind a, neither would finish (the test would time out).
+    let grootKlaar: Promise<unknown> | undefined;
+    const { db, claims } = metClaims(t, ctx.url, (ids) => (ids.includes('a') ? grootKlaar : undefined));
+    // Small: fewer than 2 results, one batch at a time; larger: their own lane.
+    const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 });
+    const klein = (id: string) => levering(s.schoolId, [resultaat({ resultaatKey: id })], id);
+    const groot = levering(
+      s.schoolId,
+      [resultaat({ resultaatKey: 'G1' }), resultaat({ resultaatKey: 'G2' })],
+      'groot',
+    );
+    const a = ingest.aanbieden(klein('a'));
+    const b = ingest.aanbieden(klein('b'));
+    const g = ingest.aanbieden(groot);
+    grootKlaar = g.catch(() => {});
+    const c = ingest.aanbieden(klein('c'));
+    const uit = await Promise.all([a, b, g, c]);
+    t.same(
+      uit.map((u) => u.antwoord.resultaten.map((r) => r.status)),
+      [['verwerkt'], ['verwerkt'], ['verwerkt', 'verwerkt'], ['verwerkt']],
+    );
+    // a starts alone; b and c (offered while a runs) form the next small batch; groot started at once in its
+    // own lane, in no batch with a small delivery, and was done before a's batch went on.
+    t.same(
+      claims.slice(0, 2).sort(),
+      [['a'], ['groot']],
+      'a and groot started at once, each in its own lane',
+    );
+    t.same(claims.slice(2), [['b', 'c']], 'b and c waited for a, together');
   },
 );

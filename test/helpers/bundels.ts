@@ -35,7 +35,12 @@ export function statussen(u: PromiseSettledResult<IngestUitkomst> | IngestUitkom
  * A kysely on the test database that notes every claim statement (verwerking_claim) with the berichtIds
  * it claimed: the proof of which deliveries were written in one transaction.
  */
-export function metClaims(t: Test, url: string): { db: IngestDb; claims: string[][] } {
+export function metClaims(
+  t: Test,
+  url: string,
+  /** Holds a claim back until the promise it answers settles (to keep a batch open). */
+  houdVast?: (berichtIds: string[]) => Promise<unknown> | undefined,
+): { db: IngestDb; claims: string[][] } {
   // As the service's pool (src/db/pool.ts): ingest sends its statements pipelined on the pool's clients.
   const pool = new pg.Pool({ connectionString: url, max: 4, pipeline: true } as pg.PoolConfig);
   pool.on('error', () => {});
@@ -43,8 +48,12 @@ export function metClaims(t: Test, url: string): { db: IngestDb; claims: string[
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (sql: unknown, parameters?: unknown[]) => Promise<unknown>;
     (client as unknown as { query: typeof query }).query = (sql, parameters) => {
-      if (typeof sql === 'string' && sql.includes('verwerking_claim('))
-        claims.push([...(parameters![2] as string[])]);
+      if (typeof sql === 'string' && sql.includes('verwerking_claim(')) {
+        const ids = [...(parameters![2] as string[])];
+        claims.push(ids);
+        const wacht = houdVast?.(ids);
+        if (wacht) return wacht.then(() => query(sql, parameters));
+      }
       return query(sql, parameters);
     };
   });
