@@ -10,9 +10,13 @@ export async function inTransaction<T>(
   db: Kysely<Database>,
   fn: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
+  return opnieuwNaDeadlock(() => db.transaction().execute(fn));
+}
+
+async function opnieuwNaDeadlock<T>(transactie: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await transactie();
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (attempt >= 3 || code === undefined || !RETRYABLE.has(code)) throw err;
@@ -34,14 +38,7 @@ export interface Pijplijn {
  * Like inTransaction, runs `fn` again (up to 3 times) after a deadlock or serialization failure.
  */
 export async function inPijplijnTransactie<T>(pool: pg.Pool, fn: (p: Pijplijn) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await eenPijplijnTransactie(pool, fn);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 3 || code === undefined || !RETRYABLE.has(code)) throw err;
-    }
-  }
+  return opnieuwNaDeadlock(() => eenPijplijnTransactie(pool, fn));
 }
 
 async function eenPijplijnTransactie<T>(pool: pg.Pool, fn: (p: Pijplijn) => Promise<T>): Promise<T> {
@@ -53,40 +50,21 @@ async function eenPijplijnTransactie<T>(pool: pg.Pool, fn: (p: Pijplijn) => Prom
     verstuurd.push(p);
     return p;
   };
-  let kapot: unknown;
   try {
     stuur('BEGIN');
-    let waarde: T;
-    try {
-      waarde = await fn({ stuur: (q) => stuur(q.sql, q.parameters) });
-    } catch (err) {
-      // The transaction may still be open (a statement failed, or fn itself): end it before the client goes back.
-      await Promise.allSettled(verstuurd);
-      await client.query('ROLLBACK').catch((e: unknown) => {
-        kapot = e;
-      });
-      throw err;
-    }
+    const waarde = await fn({ stuur: (q) => stuur(q.sql, q.parameters) });
     const commit = stuur('COMMIT');
     const uitkomsten = await Promise.allSettled(verstuurd);
     const fout = uitkomsten.find((u): u is PromiseRejectedResult => u.status === 'rejected');
     if (fout) throw fout.reason;
     if ((await commit).command !== 'COMMIT') throw new Error('the transaction was rolled back at COMMIT');
+    client.release();
     return waarde;
   } catch (err) {
-    if (
-      kapot === undefined &&
-      (await client.query('SELECT 1').then(
-        () => false,
-        () => true,
-      ))
-    )
-      kapot = err;
+    // Whatever failed (a statement, fn itself, the connection), the connection is closed rather than
+    // reused once every statement sent has answered: PostgreSQL rolls back a transaction still open on it.
+    await Promise.allSettled(verstuurd);
+    client.release(err instanceof Error ? err : new Error(String(err)));
     throw err;
-  } finally {
-    // A client whose connection failed is destroyed instead of going back to the pool.
-    client.release(
-      kapot instanceof Error ? kapot : kapot === undefined ? undefined : new Error(String(kapot)),
-    );
   }
 }
