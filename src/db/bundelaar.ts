@@ -38,7 +38,7 @@ export class Bundelaar<T, R> {
     });
   }
 
-  /** Pieces of work waiting for a batch to finish (for metrics and tests). */
+  /** Pieces of work waiting for a batch to finish (`bijStart` tells the same at each batch's start). */
   get wachtend(): number {
     return this.wachtrij.length;
   }

@@ -20,7 +20,6 @@ export interface NieuweFout {
   schoolId: string;
   aanbiedingId: string | null;
   resultaat: BoomResultaat;
-  foutId: string | undefined;
   leerlingId: string | null;
   code: FoutCode;
   melding: string;

@@ -65,7 +65,6 @@ export function beslisGroepen(groepen: Groep[], opgezocht: Opgezocht, opties: Ve
           schoolId,
           aanbiedingId,
           resultaat,
-          foutId,
           leerlingId: besluit.leerlingId,
           ...besluit.fout,
         });

@@ -15,7 +15,6 @@ function fout(code: FoutCode, aanbiedingId: string | null = 'a1'): NieuweFout {
     schoolId: 'school',
     aanbiedingId,
     resultaat: { resultaatKey: 'K', revisie: 1 } as BoomResultaat,
-    foutId: undefined,
     leerlingId: null,
     code,
     melding: code,
