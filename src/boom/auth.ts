@@ -36,11 +36,10 @@ export function maakSleutelzoeker(db: Db) {
     maxGrootte: 200,
     past: () => true,
     verwerk: async (hashes) => {
-      const gevonden = await zoekSleutels(db, hashes);
-      return hashes.map((h) => ({
-        status: 'fulfilled' as const,
-        value: gevonden.find((s) => s.sleutel_hash.equals(h)),
-      }));
+      const gevonden = new Map(
+        (await zoekSleutels(db, hashes)).map((s) => [s.sleutel_hash.toString('hex'), s]),
+      );
+      return hashes.map((h) => ({ status: 'fulfilled' as const, value: gevonden.get(h.toString('hex')) }));
     },
   });
   return (hash: Buffer) => bundelaar.aanbieden(hash);

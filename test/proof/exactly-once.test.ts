@@ -13,7 +13,8 @@ import {
 } from '../helpers/fixtures.js';
 
 // Issue 4: every delivery is handled exactly once, whatever arrives at the same moment or in which order.
-// The defences: the unique claim of (school, berichtId) and the per-resultaatKey advisory lock.
+// The defences: the claim of (school, berichtId) (an advisory lock; the unique index is the guarantee) and the
+// per-resultaatKey advisory lock.
 
 const URL_RESULTATEN = '/v1/boom/resultaten';
 
