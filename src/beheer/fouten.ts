@@ -3,7 +3,11 @@ import { uitkomst as uitkomstSchema } from '../boom/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db, FoutCode } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { herverwerkFoutmeldingen, type UitkomstStatus } from '../verwerking/index.js';
+import {
+  herverwerkFoutmeldingen,
+  type UitkomstStatus,
+  vergrendelSleutelsVanFouten,
+} from '../verwerking/index.js';
 import { type FoutRij, leesFout, negeerFout, openFoutIds } from './fouten-repo.js';
 import { foutCode, iso, isUuid } from './schema.js';
 
@@ -57,6 +61,8 @@ async function eisOpen(trx: Parameters<typeof leesFout>[0], id: string) {
 
 export async function probeerOpnieuw(db: Db, id: string) {
   return inTransaction(db, async (trx) => {
+    // The key's lock before the foutmelding's row, as a delivery takes them (herverwerk.ts).
+    if (isUuid(id)) await vergrendelSleutelsVanFouten(trx, [id]);
     await eisOpen(trx, id);
     const uitkomst = (await herverwerkFoutmeldingen(trx, [id])).get(id);
     const rij = await leesFout(trx, id);

@@ -6,6 +6,18 @@ import type { Uitkomst } from './types.js';
 import { type Groep, verwerkGroepen } from './verwerk.js';
 
 /**
+ * Takes the locks of the result keys of these foutmeldingen (verwerking_vergrendel_fouten, migrations/0005),
+ * as a delivery from Boom takes them: call it before locking a foutmelding's row, so that a retry and a
+ * delivery of one key queue instead of deadlocking.
+ */
+export async function vergrendelSleutelsVanFouten(
+  trx: Transaction<Database>,
+  foutIds: string[],
+): Promise<void> {
+  await sql`SELECT verwerking_vergrendel_fouten(${foutIds}::uuid[])`.execute(trx);
+}
+
+/**
  * Handles the given open foutmeldingen again, in the caller's transaction: per school, in order of
  * revisie. Answers the outcome per foutmelding id (ids that are not open are left out). A success
  * marks the foutmelding `opgelost`; another error keeps it `open` with its new code.
@@ -16,6 +28,7 @@ export async function herverwerkFoutmeldingen(
 ): Promise<Map<string, Uitkomst>> {
   const uitkomsten = new Map<string, Uitkomst>();
   if (foutIds.length === 0) return uitkomsten;
+  await vergrendelSleutelsVanFouten(trx, foutIds);
   const { rows } = await sql<{ id: string; school_id: string; resultaat: BoomResultaat }>`
     SELECT f.id, f.school_id, f.resultaat
       FROM foutmeldingen f
