@@ -640,26 +640,39 @@ async function main(): Promise<number> {
     // --- Phase C: a re-norming burst over results already stored ------------------------------------------
     say(`C: loading ${CFG.revisiesC} existing results (COPY into toetsresultaten and resultaat_revisies)`);
     const bestaand = copyRegels('C', CFG.revisiesC);
-    await kopieer(c, 'toetsresultaten', copyKolommen, bestaand);
-    const histKolommen = [
-      'school_id',
-      'resultaat_key',
-      'revisie',
-      'reden',
-      'verwerking',
-      'leerling_id',
-      'resultaat',
-      'inhoud_hash',
-    ];
-    await kopieer(
-      c,
-      'resultaat_revisies',
-      histKolommen,
-      bestaand.map((regel) => {
-        const v = regel.split('\t');
-        return [v[0], v[1], v[3], v[4], 'toegepast', v[2], v[11], v[12]].join('\t');
-      }),
-    );
+    // Timed as a reference of its own: the two rows the service stores per new result (current and history),
+    // by COPY into the real tables with their indexes and foreign keys. No claim, no decisions, no body kept.
+    const tweeTabellen = await meet('bench', async () => {
+      let wand = await kopieer(c, 'toetsresultaten', copyKolommen, bestaand);
+      const histKolommen = [
+        'school_id',
+        'resultaat_key',
+        'revisie',
+        'reden',
+        'verwerking',
+        'leerling_id',
+        'resultaat',
+        'inhoud_hash',
+      ];
+      wand += await kopieer(
+        c,
+        'resultaat_revisies',
+        histKolommen,
+        bestaand.map((regel) => {
+          const v = regel.split('\t');
+          return [v[0], v[1], v[3], v[4], 'toegepast', v[2], v[11], v[12]].join('\t');
+        }),
+      );
+      return wand;
+    });
+    const copyTwee = {
+      rijen: CFG.revisiesC,
+      wandS: tweeTabellen.uit,
+      rijenS: CFG.revisiesC / tweeTabellen.uit,
+      meting: tweeTabellen.meting,
+    };
+    metingen['COPY both tables'] = copyTwee.meting;
+    say(`COPY into toetsresultaten and resultaat_revisies: ${copyTwee.rijenS.toFixed(0)} results/s`);
     await c.query('ANALYZE toetsresultaten, resultaat_revisies');
     // copyRegels numbers result n of school s as C-<s>-<n>, with n = floor(i / schools): the same below.
     const perSchoolC = Math.ceil(CFG.revisiesC / scholen.length);
@@ -794,6 +807,7 @@ async function main(): Promise<number> {
       },
       copyB,
       copyC,
+      copyTwee,
       rss: { piekMb: piekRss, vmHwmMb: mem.hwmMb, eindMb: mem.rssMb },
       metingen,
       doelen,
@@ -895,6 +909,35 @@ function rapport(u: any): string {
   r.push(
     `| C: ${u.config.perLeveringC} hernormeringen per delivery | ${f(u.C.revisies)} | ${f(u.C.wandS, 2)} | ${f(u.C.resultatenS)} | ${f(u.C.p50)} | ${f(u.C.p99)} | ${f(u.copyC.rijenS)} | ${f(u.C.resultatenS / u.copyC.rijenS, 2)} | ${u.C.ledger.ok ? 'OK' : 'FAIL'} |`,
   );
+  r.push('');
+  r.push(
+    `For comparison, COPY of C's 100,000 existing results into the service's two tables (toetsresultaten and resultaat_revisies, with their indexes and foreign keys; no claim, no decisions, no body): ${f(u.copyTwee.rijenS)} results/s, ${f(u.copyTwee.rijenS / u.copyB.rijenS, 2)} × the one-table COPY of B.`,
+  );
+  r.push('');
+  r.push(
+    'CPU per stored result (CPU seconds of each party ÷ results; from the table below), and the rate that cost would allow if the service had both cores to itself:',
+  );
+  r.push('');
+  r.push(
+    '| phase | node µs | PostgreSQL µs | together µs | at most on 2 cores, results/s | ÷ COPY (B) rows/s |',
+  );
+  r.push('| --- | --- | --- | --- | --- | --- |');
+  const perResultaat: Array<[string, string, number]> = [
+    ['B', 'B', u.B.resultaten],
+    ['C', 'C', u.C.revisies],
+    ['COPY (B)', 'COPY (B)', u.copyB.rijen],
+    ['COPY into both tables', 'COPY both tables', u.copyTwee.rijen],
+  ];
+  for (const [label, naam, n] of perResultaat) {
+    const me = u.metingen[naam] as FaseMeting | undefined;
+    if (!me) continue;
+    const node = ((naam.startsWith('COPY') ? 0 : me.cpu.service) * me.cpu.wandS * 1e6) / n;
+    const postgres = (me.cpu.postgres * me.cpu.wandS * 1e6) / n;
+    const max = 2e6 / (node + postgres);
+    r.push(
+      `| ${label} | ${f(node)} | ${f(postgres)} | ${f(node + postgres)} | ${f(max)} | ${f(max / u.copyB.rijenS, 2)} |`,
+    );
+  }
   r.push('');
   r.push(
     `C outcomes: ${JSON.stringify(u.C.statussen)} (verwerkt for schools with the setting on, overgeslagen for off); history of revisie 2: ${u.C.historieRevisie2.map((h: { verwerking: string; n: number }) => `${h.verwerking} ${h.n}`).join(', ')}; revisie 1 kept: ${u.C.historieRevisie1}.`,
