@@ -49,7 +49,11 @@ async function main(): Promise<number> {
   try {
     await adminQuery(serverUrl, `CREATE DATABASE ${template}`);
     await migrate(withDatabase(serverUrl, template));
-    code = await runTap(process.argv.slice(2), {
+    // `npm test -- test/some.test.ts`: one file cannot cover the whole code base, so its coverage is still
+    // reported but does not fail the run; the whole suite keeps package.json's thresholds.
+    const args = process.argv.slice(2);
+    const eenDeel = args.some((a) => !a.startsWith('-'));
+    code = await runTap(eenDeel ? ['--allow-incomplete-coverage', ...args] : args, {
       ...process.env,
       BOOM_TEST_SERVER_URL: serverUrl,
       BOOM_TEST_TEMPLATE: template,
