@@ -192,6 +192,39 @@ interface FaseMeting {
   walMb: number;
   walSyncs: number;
   rssPiekMb: number;
+  /** The service's batches in the phase (from its /metrics), as sums: see `bundelStand`. */
+  bundels?: BundelStand;
+}
+
+const FASEN = ['verbinding', 'claim', 'beslissen', 'schrijven'] as const;
+
+/** Batches, their deliveries, and the seconds spent in each phase of a batch, as counted so far. */
+interface BundelStand {
+  aantal: number;
+  aanbiedingen: number;
+  faseS: Record<(typeof FASEN)[number], number>;
+}
+
+/** Reads the batch metrics (boom_bundel_aanbiedingen, boom_bundel_fase_seconden) from the service. */
+async function bundelStand(url: string): Promise<BundelStand> {
+  const tekst = await (await fetch(`${url}/metrics`)).text();
+  const waarde = (re: RegExp) => Number(re.exec(tekst)?.[1] ?? 0);
+  const faseS = Object.fromEntries(
+    FASEN.map((f) => [f, waarde(new RegExp(`^boom_bundel_fase_seconden_sum\\{fase="${f}"\\} (\\S+)$`, 'm'))]),
+  ) as BundelStand['faseS'];
+  return {
+    aantal: waarde(/^boom_bundel_aanbiedingen_count (\S+)$/m),
+    aanbiedingen: waarde(/^boom_bundel_aanbiedingen_sum (\S+)$/m),
+    faseS,
+  };
+}
+
+function bundelVerschil(a: BundelStand, b: BundelStand): BundelStand {
+  return {
+    aantal: b.aantal - a.aantal,
+    aanbiedingen: b.aanbiedingen - a.aanbiedingen,
+    faseS: Object.fromEntries(FASEN.map((f) => [f, b.faseS[f] - a.faseS[f]])) as BundelStand['faseS'],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -253,6 +286,17 @@ function voegToe(metingen: Record<string, FaseMeting>, naam: string, m: FaseMeti
     walMb: a.walMb + m.walMb,
     walSyncs: a.walSyncs + m.walSyncs,
     rssPiekMb: Math.max(a.rssPiekMb, m.rssPiekMb),
+    ...(a.bundels && m.bundels
+      ? {
+          bundels: {
+            aantal: a.bundels.aantal + m.bundels.aantal,
+            aanbiedingen: a.bundels.aanbiedingen + m.bundels.aanbiedingen,
+            faseS: Object.fromEntries(
+              FASEN.map((f) => [f, a.bundels!.faseS[f] + m.bundels!.faseS[f]]),
+            ) as BundelStand['faseS'],
+          },
+        }
+      : {}),
   };
 }
 
@@ -358,9 +402,11 @@ async function main(): Promise<number> {
       const wal0 = await walStats(c);
       const wacht = new WachtSampler(monitor, app);
       rss.resetFase();
+      const bundelsVoor = app === 'boom-koppeling' ? await bundelStand(svcUrl) : undefined;
       const voor = cpuStand(pids);
       const uit = await fn();
       const na = cpuStand(pids);
+      const bundels = bundelsVoor ? bundelVerschil(bundelsVoor, await bundelStand(svcUrl)) : undefined;
       const wachtUit = wacht.stop();
       const wal1 = await walStats(c);
       return {
@@ -372,6 +418,7 @@ async function main(): Promise<number> {
           walMb: (Number(wal1.wal_bytes) - Number(wal0.wal_bytes)) / 1048576,
           walSyncs: Number(wal1.wal_sync) - Number(wal0.wal_sync),
           rssPiekMb: rss.fasePiekMb,
+          ...(bundels ? { bundels } : {}),
         },
       };
     }
@@ -968,6 +1015,24 @@ function rapport(u: any): string {
       .join(', ');
     r.push(
       `| ${naam} | ${f(me.cpu.wandS, 1)} | ${f(app, 2)} | ${f(me.cpu.postgres, 2)} | ${f(me.cpu.bench, 2)} | ${f(me.walMb, 1)} | ${f(me.walSyncs)} | ${naam.includes('service') || /^[BC]$/.test(naam) ? f(me.rssPiekMb) : ''} | ${states} |`,
+    );
+  }
+  r.push('');
+  r.push(
+    "The service's batches per phase (its `/metrics`: `boom_bundel_aanbiedingen`, `boom_bundel_fase_seconden`); mean ms per batch in each step: waiting for a connection, BEGIN with the claim, deciding in node, the writes with COMMIT:",
+  );
+  r.push('');
+  r.push(
+    '| phase | batches | deliveries per batch | verbinding | claim | beslissen | schrijven | together |',
+  );
+  r.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [naam, m] of Object.entries(u.metingen as Record<string, FaseMeting>)) {
+    const b = m.bundels;
+    if (!b || b.aantal === 0) continue;
+    const ms = (x: number) => f((1000 * x) / b.aantal, 2);
+    const samen = FASEN.reduce((som, fase) => som + b.faseS[fase], 0);
+    r.push(
+      `| ${naam} | ${f(b.aantal)} | ${f(b.aanbiedingen / b.aantal, 1)} | ${FASEN.map((fase) => ms(b.faseS[fase])).join(' | ')} | ${ms(samen)} |`,
     );
   }
   r.push('');

@@ -27,6 +27,12 @@ t.test(
     t.match(text, /boom_bundel_aanbiedingen_count 2\n/);
     t.match(text, /boom_bundel_aanbiedingen_sum 2\n/);
     t.match(text, /boom_aanbiedingen_wachtend 0\n/);
+    // Both batches timed per phase; the replay was answered after its claim, with nothing to write but COMMIT.
+    for (const fase of ['verbinding', 'claim', 'beslissen', 'schrijven']) {
+      t.match(text, new RegExp(`boom_bundel_fase_seconden_count\\{fase="${fase}"\\} 2\n`), fase);
+      const som = Number(new RegExp(`boom_bundel_fase_seconden_sum\\{fase="${fase}"\\} (\\S+)`).exec(text)?.[1]);
+      t.ok(som > 0 && som < 10, `${fase}: a positive duration in seconds (${som})`);
+    }
     t.match(text, /boom_resultaten_total\{status="verwerkt"\} 1/);
     t.match(text, /boom_resultaten_total\{status="fout"\} 1/);
     t.match(text, /boom_foutmeldingen_total\{code="LEERLING_NIET_GEVONDEN"\} 1/);

@@ -60,8 +60,10 @@ export const STANDAARD_INGEST: IngestOpties = {
 export function maakIngest(
   database: IngestDb,
   opties: IngestOpties = STANDAARD_INGEST,
-  bijBundel?: (aanbiedingen: number, wachtend: number) => void,
+  waarneming: IngestWaarneming = {},
 ) {
+  const { bijBundel, bijFase } = waarneming;
+  const ingest = (leveringen: Levering[]) => ingestSamen(database, leveringen, bijFase);
   const baan = (parallel: number) =>
     new Bundelaar<Levering, IngestUitkomst>({
       parallel,
@@ -73,16 +75,16 @@ export function maakIngest(
         !bundel.some((b) => b.schoolId === l.schoolId && b.aanlevering.berichtId === l.aanlevering.berichtId),
       verwerk: async (leveringen) => {
         try {
-          return await ingestSamen(database, leveringen);
+          return await ingest(leveringen);
         } catch (err) {
           // Another transaction stored one of these berichtIds first without our lock (an instance of the
           // version before migration 0004, during a rolling deploy): run again, and it is found and replayed.
-          if (botsteOpBerichtId(err)) return await ingestSamen(database, leveringen);
+          if (botsteOpBerichtId(err)) return await ingest(leveringen);
           if (leveringen.length === 1 || isDatabaseUnavailable(err)) throw err;
           const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
           for (const l of leveringen) {
             try {
-              uitkomsten.push(...(await ingestSamen(database, [l])));
+              uitkomsten.push(...(await ingest([l])));
             } catch (reason) {
               uitkomsten.push({ status: 'rejected', reason });
             }
@@ -102,6 +104,17 @@ export function maakIngest(
 }
 
 export type Ingest = ReturnType<typeof maakIngest>;
+
+/** The phases of a batch, in order (see ingestSamen): where a batch's time goes, for the metrics. */
+export type BundelFase = 'verbinding' | 'claim' | 'beslissen' | 'schrijven';
+
+/** What maakIngest tells of its batches (for the metrics). */
+export interface IngestWaarneming {
+  /** A batch starts: its number of deliveries, and how many still wait. */
+  bijBundel?: (aanbiedingen: number, wachtend: number) => void;
+  /** A batch finished one of its phases, after `seconden`. */
+  bijFase?: (fase: BundelFase, seconden: number) => void;
+}
 
 function botsteOpBerichtId(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown };
@@ -124,6 +137,7 @@ export interface IngestDb {
 export async function ingestSamen(
   { db, pool }: IngestDb,
   leveringen: Levering[],
+  bijFase: (fase: BundelFase, seconden: number) => void = () => {},
 ): Promise<Array<PromiseSettledResult<IngestUitkomst>>> {
   const voorbereid = leveringen.map(({ schoolId, aanlevering }) => {
     const hashes = aanleveringHashes(aanlevering);
@@ -133,8 +147,18 @@ export async function ingestSamen(
   const uniek = new Set(voorbereid.map((v) => perSchool(v.schoolId, v.berichtId)));
   if (uniek.size !== voorbereid.length) throw new Error('a batch holds one berichtId twice');
 
-  return inPijplijnTransactie(pool, async (pijplijn) => {
+  // Each phase is timed from the end of the one before: waiting for a connection, BEGIN with the claim (its
+  // round trip and its locks), deciding in node, and the writes with COMMIT (their round trip and the fsync).
+  let sinds = performance.now();
+  const fase = (naam: BundelFase) => {
+    const nu = performance.now();
+    bijFase(naam, (nu - sinds) / 1000);
+    sinds = nu;
+  };
+  const afgehandeld = await inPijplijnTransactie(pool, async (pijplijn) => {
+    fase('verbinding');
     const claim = await pijplijn.stuur<{ o: OpgezochtRij }>(claimStatement(voorbereid).compile(db));
+    fase('claim');
     const opgezocht = leesOpgezocht(claim.rows[0]!.o);
     const uitkomsten: Array<PromiseSettledResult<IngestUitkomst>> = [];
     const groepen: Groep[] = [];
@@ -154,7 +178,10 @@ export async function ingestSamen(
         uitkomsten[i] = { status: 'rejected', reason };
       }
     });
-    if (groepen.length === 0) return uitkomsten;
+    if (groepen.length === 0) {
+      fase('beslissen');
+      return uitkomsten;
+    }
 
     const ontvangenOp = opgezocht.nu.toISOString();
     const antwoorden: AanleveringAntwoord[] = [];
@@ -184,6 +211,7 @@ export async function ingestSamen(
     });
     // Sent without waiting: inPijplijnTransactie sends COMMIT right behind them and settles them all.
     for (const statement of statements) void pijplijn.stuur(statement.compile(db));
+    fase('beslissen');
     let g = 0;
     voorbereid.forEach((_, i) => {
       if (uitkomsten[i] === undefined) {
@@ -192,4 +220,6 @@ export async function ingestSamen(
     });
     return uitkomsten;
   });
+  fase('schrijven');
+  return afgehandeld;
 }

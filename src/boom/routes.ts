@@ -46,9 +46,12 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.removeAllContentTypeParsers();
   registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
-  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest, (aanbiedingen, wachtend) => {
-    app.metrics.bundelGrootte.observe(aanbiedingen);
-    app.metrics.wachtendeAanbiedingen.set(wachtend);
+  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest, {
+    bijBundel: (aanbiedingen, wachtend) => {
+      app.metrics.bundelGrootte.observe(aanbiedingen);
+      app.metrics.wachtendeAanbiedingen.set(wachtend);
+    },
+    bijFase: (fase, seconden) => app.metrics.bundelFase.observe({ fase }, seconden),
   });
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(app.db);

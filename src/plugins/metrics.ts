@@ -12,6 +12,8 @@ export interface Metrics {
   bundelGrootte: Histogram;
   /** Deliveries waiting for a batch when the last batch started. */
   wachtendeAanbiedingen: Gauge;
+  /** How long each phase of a batch took (src/boom/ingest.ts, `BundelFase`). */
+  bundelFase: Histogram<'fase'>;
 }
 
 declare module 'fastify' {
@@ -55,6 +57,13 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
       wachtendeAanbiedingen: new Gauge({
         name: 'boom_aanbiedingen_wachtend',
         help: 'Deliveries that waited for a batch when the last batch started',
+        registers: [registry],
+      }),
+      bundelFase: new Histogram({
+        name: 'boom_bundel_fase_seconden',
+        help: 'Phases of a batch: verbinding (a free connection), claim (BEGIN, locks and lookups), beslissen (in node), schrijven (writes and COMMIT)',
+        labelNames: ['fase'],
+        buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
         registers: [registry],
       }),
     };
