@@ -30,7 +30,9 @@ t.test(
     // Both batches timed per phase; the replay was answered after its claim, with nothing to write but COMMIT.
     for (const fase of ['verbinding', 'claim', 'beslissen', 'schrijven']) {
       t.match(text, new RegExp(`boom_bundel_fase_seconden_count\\{fase="${fase}"\\} 2\n`), fase);
-      const som = Number(new RegExp(`boom_bundel_fase_seconden_sum\\{fase="${fase}"\\} (\\S+)`).exec(text)?.[1]);
+      const som = Number(
+        new RegExp(`boom_bundel_fase_seconden_sum\\{fase="${fase}"\\} (\\S+)`).exec(text)?.[1],
+      );
       t.ok(som > 0 && som < 10, `${fase}: a positive duration in seconds (${som})`);
     }
     t.match(text, /boom_resultaten_total\{status="verwerkt"\} 1/);
