@@ -22,12 +22,15 @@ async function openFout(ctx: TestContext, auth: Record<string, string>, resultaa
   return fout.id as string;
 }
 
-/** Waits until some transaction waits for an advisory lock (the retry, queued behind the held claim). */
+/** Waits until a transaction in this database waits for an advisory lock (the retry, behind the held claim). */
 async function wachtOpAdvisoryWacht(ctx: TestContext) {
   for (let i = 0; i < 200; i++) {
+    // pg_locks is the whole server's: only this test's database counts (other files run alongside).
     const [r] = await rijen(
       ctx,
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     if (r.n > 0) return;
     await new Promise((r) => setTimeout(r, 10));
