@@ -3,11 +3,7 @@ import { uitkomst as uitkomstSchema } from '../boom/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db, FoutCode } from '../db/types.js';
 import { AppError } from '../errors.js';
-import {
-  herverwerkFoutmeldingen,
-  type UitkomstStatus,
-  vergrendelSleutelsVanFouten,
-} from '../verwerking/index.js';
+import { herverwerkFoutmeldingen, type UitkomstStatus } from '../verwerking/index.js';
 import { type FoutRij, leesFout, negeerFout, openFoutIds } from './fouten-repo.js';
 import { foutCode, iso, isUuid } from './schema.js';
 
@@ -60,11 +56,12 @@ async function eisOpen(trx: Parameters<typeof leesFout>[0], id: string) {
 }
 
 export async function probeerOpnieuw(db: Db, id: string) {
+  if (!isUuid(id)) throw nietGevonden();
   return inTransaction(db, async (trx) => {
-    // The key's lock before the foutmelding's row, as a delivery takes them (herverwerk.ts).
-    if (isUuid(id)) await vergrendelSleutelsVanFouten(trx, [id]);
-    await eisOpen(trx, id);
+    // herverwerkFoutmeldingen takes the key's lock, then the foutmelding's row, and handles it only while
+    // it is open; without an outcome, eisOpen says why (404 or 409).
     const uitkomst = (await herverwerkFoutmeldingen(trx, [id])).get(id);
+    if (!uitkomst) await eisOpen(trx, id);
     const rij = await leesFout(trx, id);
     if (!rij || !uitkomst) throw new Error('herverwerkFoutmeldingen gave no outcome for an open foutmelding');
     return { ...naarFout(rij), uitkomst };

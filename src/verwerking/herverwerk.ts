@@ -7,13 +7,10 @@ import { type Groep, verwerkGroepen } from './verwerk.js';
 
 /**
  * Takes the locks of the result keys of these foutmeldingen (verwerking_vergrendel_fouten, migrations/0005),
- * as a delivery from Boom takes them: call it before locking a foutmelding's row, so that a retry and a
- * delivery of one key queue instead of deadlocking.
+ * as a delivery from Boom takes them: before locking a foutmelding's row, so that a retry and a delivery
+ * of one key queue instead of deadlocking.
  */
-export async function vergrendelSleutelsVanFouten(
-  trx: Transaction<Database>,
-  foutIds: string[],
-): Promise<void> {
+async function vergrendelSleutelsVanFouten(trx: Transaction<Database>, foutIds: string[]): Promise<void> {
   await sql`SELECT verwerking_vergrendel_fouten(${foutIds}::uuid[])`.execute(trx);
 }
 

@@ -2,7 +2,7 @@
  * The rules of CONTRACT §2 for handling results, in one place. Called by boom/ on delivery and by
  * beheer/ on a retry and when a fix heals open errors.
  */
-export { herverwerkFoutmeldingen, vergrendelSleutelsVanFouten } from './herverwerk.js';
+export { herverwerkFoutmeldingen } from './herverwerk.js';
 export {
   claimEnZoekOp,
   claimStatement,
