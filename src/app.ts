@@ -96,7 +96,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { ...(route.schema?.response as object), '4XX': probleem, '5XX': probleem },
       };
     });
-    await api.register(healthRoutes);
+    // Probed every few seconds by an orchestrator: a request line only when something goes wrong.
+    await api.register(healthRoutes, { logLevel: 'warn' });
     await api.register(boomRoutes, {
       prefix: '/v1/boom',
       mislukteSleutels,

@@ -9,10 +9,19 @@ const optionalText = z
 
 /** Every variable the service reads; nothing else in the code touches process.env. */
 const schema = z.object({
-  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error: 'must be a postgres:// or postgresql:// URL (PostgreSQL 15 or later)',
+      })
+      .optional(),
+  ),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** `auto`: readable lines on a terminal, JSON lines otherwise (a log collector, a file, a pipe). */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   OPERATOR_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -27,7 +36,9 @@ const schema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Batches of larger deliveries (50+ results) written at once (src/boom/ingest.ts); more with more cores. */
   INGEST_PARALLEL: z.coerce.number().int().min(1).max(50).default(2),
-  REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_URL: optionalText.pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
   BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),
   /** Failed key checks one client may make per window before further failures get a 429. */
   MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),

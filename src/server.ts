@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   });
 
   try {
+    // Before anything is built: a port in use (a second instance) fails now, not after a database cluster.
+    await poortVrij(config.HOST, config.PORT);
     let databaseUrl = config.DATABASE_URL;
     if (databaseUrl === undefined) {
       // Loaded only when needed: a deployment with DATABASE_URL never touches the embedded binaries.
@@ -52,14 +55,49 @@ async function main(): Promise<void> {
     };
     const mislukteSleutels = config.REDIS_URL ? redisTeller(config.REDIS_URL, limiet) : undefined;
     app = await buildApp({ config, db, logger: log, operatorToken, mislukteSleutels });
-    await app.listen({ host: config.HOST, port: config.PORT });
+    // Fastify logs this line once per address it listens on: the one line a person waits for.
+    await app.listen({
+      host: config.HOST,
+      port: config.PORT,
+      listenTextResolver: (adres) =>
+        `ready on ${toonbaar(adres)}: API reference at ${toonbaar(adres)}/docs, operator token ${waarIsHetToken(config)}`,
+    });
     retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
   } catch (err) {
-    log.fatal({ err: { message: (err as Error).message } }, 'could not start');
+    // The reason in the message itself: one readable line on a terminal and in a log collector alike.
+    log.fatal(`could not start: ${(err as Error).message}`);
     if (app) await app.close().catch(() => {});
     await stopEmbedded();
     process.exit(1);
   }
+}
+
+/** Where the operator token is kept, for the ready line (never the token itself). */
+function waarIsHetToken(config: { OPERATOR_TOKEN?: string | undefined; DATA_DIR: string }): string {
+  return config.OPERATOR_TOKEN
+    ? 'from OPERATOR_TOKEN'
+    : `in ${path.resolve(config.DATA_DIR, 'operator-token')}`;
+}
+
+/** http://0.0.0.0:3000 is where it listens; http://localhost:3000 is what a person can open. */
+function toonbaar(adres: string): string {
+  return adres.replace('://0.0.0.0:', '://localhost:').replace('://[::]:', '://localhost:');
+}
+
+/** Fails with a plain message when HOST:PORT is taken, before the embedded database is started. */
+async function poortVrij(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const proef = createServer();
+    proef.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is in use (another instance?); set PORT to a free port`)
+          : err,
+      ),
+    );
+    proef.listen({ host, port, exclusive: true }, () => proef.close(() => resolve()));
+  });
 }
 
 /**

@@ -32,3 +32,16 @@ t.test('empty values count as unset', async (t) => {
   t.equal(c.OPERATOR_TOKEN, undefined);
   t.equal(c.REDIS_URL, undefined);
 });
+
+t.test('a database URL of another kind says which scheme is wanted', async (t) => {
+  const err = t.throws(() => loadConfig({ DATABASE_URL: 'mysql://x@db/boom' })) as Error;
+  t.match(err.message, /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  const redis = t.throws(() => loadConfig({ REDIS_URL: 'http://cache:6379' })) as Error;
+  t.match(redis.message, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+});
+
+t.test('LOG_FORMAT: auto by default, json or pretty when asked, nothing else', async (t) => {
+  t.equal(loadConfig({}).LOG_FORMAT, 'auto');
+  t.equal(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT, 'json');
+  t.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT/);
+});

@@ -93,7 +93,8 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // Scraped every few seconds: logged only when something goes wrong, like the health probes.
+    app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });
