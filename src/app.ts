@@ -8,10 +8,11 @@ import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
-import { AppError, problemSchema } from './errors.js';
+import { AppError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
+import { documenteerFouten } from './plugins/error-docs.js';
 import { registreerJsonParser } from './plugins/json-body.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { handleError, sendProblem } from './plugins/problem.js';
@@ -85,17 +86,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
     api.setSerializerCompiler(serializerCompiler);
-    // Every route documents its errors: problem+json, rendered by plugins/problem.ts (not this serializer).
-    api.addHook('onRoute', (route) => {
-      const probleem = {
-        description: 'Fout (problem+json)',
-        content: { 'application/problem+json': { schema: problemSchema } },
-      };
-      route.schema = {
-        ...route.schema,
-        response: { ...(route.schema?.response as object), '4XX': probleem, '5XX': probleem },
-      };
-    });
+    // Every route documents its errors by status and code (plugins/error-docs.ts).
+    api.addHook('onRoute', documenteerFouten);
     // Probed every few seconds by an orchestrator: a request line only when something goes wrong.
     await api.register(healthRoutes, { logLevel: 'warn' });
     await api.register(boomRoutes, {

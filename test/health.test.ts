@@ -20,7 +20,8 @@ t.test('the OpenAPI 3.1 document is served at /docs/json', async (t) => {
   const post = doc.paths['/v1/boom/resultaten'].post;
   t.ok(post.requestBody.content['application/json'].schema, 'the Boom payload, from the zod schema');
   t.ok(post.responses['200'], 'the answer');
-  t.ok(post.responses['4XX'].content['application/problem+json'].schema, 'errors as problem+json');
+  t.ok(post.responses['422'].content['application/problem+json'].schema, 'errors as problem+json');
+  t.same(doc.servers, [{ url: '/', description: 'Deze dienst' }], 'a server entry: the instance serving it');
   t.ok(doc.paths['/v1/beheer/fouten'].get.parameters.some((p: { name: string }) => p.name === 'cursor'));
   const ui = await app.inject({ method: 'GET', url: '/docs' });
   t.ok(ui.statusCode === 200 || ui.statusCode === 302, 'serves the browsable reference');
@@ -32,4 +33,63 @@ t.test('an unknown route is a problem+json 404', async (t) => {
   t.equal(res.statusCode, 404);
   t.match(res.headers['content-type'], /^application\/problem\+json/);
   t.match(res.json(), { status: 404, code: 'NIET_GEVONDEN' });
+});
+
+t.test('the OpenAPI document names every code Boom and operators can meet', async (t) => {
+  const { app } = await buildTestApp(t);
+  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+  const codes = (operation: {
+    responses: Record<
+      string,
+      { content?: Record<string, { schema: { properties?: { code?: { enum?: string[] } } } }> }
+    >;
+  }) =>
+    Object.fromEntries(
+      Object.entries(operation.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, r]) => [
+          status,
+          r.content?.['application/problem+json']?.schema.properties?.code?.enum ?? [],
+        ]),
+    );
+
+  // A result's fout: the five codes of the contract, listed, not a bare string.
+  const resultaten = doc.paths['/v1/boom/resultaten'].post;
+  const uitkomst = resultaten.responses['200'].content['application/json'].schema;
+  const fout = JSON.stringify(uitkomst);
+  for (const code of [
+    'LEERLING_NIET_GEVONDEN',
+    'TOETS_NIET_GEVONDEN',
+    'TOETSONDERDEEL_NIET_GEVONDEN',
+    'GEEN_TOETSDOEL',
+    'REVISIE_CONFLICT',
+  ]) {
+    t.ok(fout.includes(`"${code}"`), `the answer's fout.code lists ${code}`);
+  }
+
+  // Each error status of a route names its codes, and every catalogue code a route can answer is there.
+  t.match(codes(resultaten), {
+    '400': ['ONGELDIGE_JSON'],
+    '401': ['HANDTEKENING_ONGELDIG', 'NIET_GEAUTORISEERD'],
+    '409': ['BERICHT_ID_HERGEBRUIKT'],
+    '413': ['TE_GROOT'],
+    '415': ['CONTENT_TYPE_NIET_ONDERSTEUND'],
+    '422': ['VALIDATIE_MISLUKT'],
+    '429': ['TE_VEEL_VERZOEKEN'],
+    '500': ['INTERNE_FOUT'],
+    '503': ['DATABASE_ONBEREIKBAAR', 'NIET_BESCHIKBAAR'],
+  });
+  t.notOk(codes(resultaten)['404'], 'no 404 for a route with no id in its path');
+  t.match(codes(doc.paths['/v1/beheer/scholen/{schoolId}/leerlingen/{leerlingId}'].put), {
+    '401': ['OPERATOR_NIET_GEAUTORISEERD'],
+    '404': ['NIET_GEVONDEN'],
+    '409': ['BOOM_NUMMER_IN_GEBRUIK'],
+  });
+  t.match(codes(doc.paths['/v1/beheer/fouten/{id}/negeren'].post), { '409': ['FOUT_NIET_OPEN'] });
+  t.match(codes(doc.paths['/v1/boom/koppeling'].post)['401'], [
+    'HANDTEKENING_ONGELDIG',
+    'NIET_GEAUTORISEERD',
+  ]);
+  t.notOk(codes(doc.paths['/v1/boom/koppeling'].post)['409'], 'the handshake has no berichtId to reuse');
+  t.notOk(codes(doc.paths['/v1/boom/resultaten'].post)['401'].includes('OPERATOR_NIET_GEAUTORISEERD'));
 });

@@ -50,6 +50,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/fouten/:id/opnieuw',
     {
+      config: { fouten: ['FOUT_NIET_OPEN'] },
       schema: {
         ...beheer,
         summary: 'Eén open foutmelding opnieuw verwerken',
@@ -66,6 +67,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/fouten/:id/negeren',
     {
+      config: { fouten: ['FOUT_NIET_OPEN'] },
       schema: {
         ...beheer,
         summary: 'Eén open foutmelding negeren',

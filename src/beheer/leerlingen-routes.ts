@@ -16,6 +16,7 @@ export const leerlingenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/scholen/:schoolId/leerlingen/:leerlingId',
     {
+      config: { fouten: ['BOOM_NUMMER_IN_GEBRUIK'] },
       schema: {
         ...beheer,
         summary: 'Stap 3 per leerling: een leerling aanmaken (201) of wijzigen (200)',

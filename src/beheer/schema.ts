@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FOUT_CODES } from '../verwerking/types.js';
 
 /** Every operator route: in the beheer tag, behind the operator token (for the OpenAPI document). */
 export const beheer = { tags: ['beheer'], security: [{ operatortoken: [] }] };
@@ -22,13 +23,7 @@ export const idParams = z.object({ id: z.string().max(100).describe('Het id van 
 /** RFC 3339 date-time, as `vanaf` and `tot` in the lists. */
 export const tijdstip = z.iso.datetime({ offset: true });
 
-export const foutCode = z.enum([
-  'LEERLING_NIET_GEVONDEN',
-  'TOETS_NIET_GEVONDEN',
-  'TOETSONDERDEEL_NIET_GEVONDEN',
-  'GEEN_TOETSDOEL',
-  'REVISIE_CONFLICT',
-]);
+export const foutCode = z.enum(FOUT_CODES);
 
 /** pg returns numeric as a string; the API answers numbers. */
 export function getal(v: string | null): number | null {

@@ -88,7 +88,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.post(
     '/resultaten',
     {
-      config: { registreerAfwijzing: true },
+      config: { registreerAfwijzing: true, fouten: ['BERICHT_ID_HERGEBRUIKT'] },
       schema: {
         tags: ['boom'],
         summary: 'Toetsresultaten aanleveren',

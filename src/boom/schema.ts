@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { sleutelTekst, tekst } from '../schema/tekst.js';
+// types.js only (no runtime import of the rules): verwerking's modules import this schema's helpers.
+import { FOUT_CODES } from '../verwerking/types.js';
 
 const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/Amsterdam',
@@ -97,7 +99,14 @@ export const uitkomst = z.object({
   resultaatKey: z.string(),
   revisie: z.number().int(),
   status: uitkomstStatus,
-  fout: z.object({ code: z.string(), melding: z.string() }).optional(),
+  fout: z
+    .object({
+      code: z
+        .enum(FOUT_CODES)
+        .describe('Waarom het resultaat niet is opgeslagen (een foutmelding voor de school)'),
+      melding: z.string(),
+    })
+    .optional(),
 });
 
 export const aanleveringAntwoord = z.object({

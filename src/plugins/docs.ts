@@ -9,6 +9,8 @@ export const docsPlugin = fp(
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
+        // Relative: the document describes the instance that serves it, behind whatever host name.
+        servers: [{ url: '/', description: 'Deze dienst' }],
         info: {
           title: 'boom-koppeling',
           description:

@@ -12,4 +12,5 @@ export {
   perSchool,
 } from './opzoeken.js';
 export type { SchoolContext, TeVerwerken, Uitkomst, UitkomstStatus } from './types.js';
+export { FOUT_CODES } from './types.js';
 export { beslisGroepen, type Groep, type VerwerkOpties, verwerkGroepen } from './verwerk.js';
