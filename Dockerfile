@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # boom-koppeling: build the TypeScript in one stage, run the compiled JavaScript in a slim one.
-# The container always gets DATABASE_URL, so embedded-postgres's install script (which readies its
-# binaries) is skipped; server.ts loads embedded-postgres only when DATABASE_URL is unset.
+# The container always gets DATABASE_URL: server.ts and cli/migrate.ts load embedded-postgres only without
+# it, so the runtime stage leaves its platform binaries (~60 MB, optional dependencies) out.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -15,7 +15,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # src/db/migrate.ts reads new URL('../../migrations/', import.meta.url) from dist/db/: /app/migrations.
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
