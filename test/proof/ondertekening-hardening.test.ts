@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -293,6 +295,58 @@ t.test('rotation: the previous secret is valid for 24 hours, then refused', asyn
   t.same(await tellingen(ctx), voor, 'and nothing recorded');
   t.equal((await lever(ctx, k1, { geheim: g2 })).statusCode, 200);
 });
+
+/** A POST over a real socket, its body written in pieces (chunked: no content-length). */
+function postInStukken(port: number, headers: Record<string, string>, stukken: string[]) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: '/v1/boom/resultaten', headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    (async () => {
+      for (const stuk of stukken) {
+        if (!req.write(stuk)) await new Promise((r) => req.once('drain', r));
+        await new Promise((r) => setImmediate(r));
+      }
+      req.end();
+    })().catch(reject);
+  });
+}
+
+t.test(
+  'over a real socket: a signed body in pieces is handled; an unsigned large body gets a readable 401',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const { url } = await schoolZonderSleutel(ctx);
+    const k1 = await nieuweSleutel(ctx, url);
+    const geheim: string = (await ondertekeningAan(ctx, url)).json().ondertekengeheim;
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = ctx.app.server.address() as AddressInfo;
+    const payload = JSON.stringify(aanlevering([resultaat()], 'B-STUKKEN'));
+    const stukken = payload.match(/[\s\S]{1,40}/g) as string[];
+    const basis = { authorization: `Bearer ${k1}`, 'content-type': 'application/json' };
+
+    const getekend = await postInStukken(port, { ...basis, ...tekenKoppen(geheim, payload) }, stukken);
+    t.equal(getekend.status, 200, getekend.body);
+    t.equal(JSON.parse(getekend.body).resultaten[0].status, 'verwerkt');
+
+    const groot = JSON.stringify(
+      aanlevering(Array.from({ length: 1000 }, (_, i) => resultaat({ resultaatKey: `R-${i}` }))),
+    );
+    const zonder = await postInStukken(port, basis, groot.match(/[\s\S]{1,65536}/g) as string[]);
+    t.equal(zonder.status, 401);
+    t.equal(JSON.parse(zonder.body).code, 'HANDTEKENING_ONGELDIG');
+    t.same(await tellingen(ctx), { aanbiedingen: 1, afgewezen: 0, resultaten: 1, fouten: 0 });
+  },
+);
 
 t.test('migration 0006 carries signing over from the key rows to the school', async (t) => {
   const server = testServerUrl();
