@@ -14,45 +14,49 @@ export async function geefSleutelUit(db: Executor, schoolId: string, hash: Buffe
     .where('school_id', '=', schoolId)
     .where('status', '<>', 'ingetrokken')
     .execute();
-  // A new key keeps the koppeling's signing secret, if it has one: signing belongs to the coupling.
-  const { rows } = await sql<{ id: string }>`
-    INSERT INTO koppeling_sleutels (school_id, sleutel_hash, ondertekengeheim, vorig_ondertekengeheim,
-                                    vorig_geheim_verloopt_op)
-    SELECT ${schoolId}::uuid, ${hash}, v.ondertekengeheim, v.vorig_ondertekengeheim, v.vorig_geheim_verloopt_op
-      FROM (SELECT 1) AS een
-      LEFT JOIN LATERAL (SELECT ondertekengeheim, vorig_ondertekengeheim, vorig_geheim_verloopt_op
-                           FROM koppeling_sleutels
-                          WHERE school_id = ${schoolId}::uuid AND status <> 'ingetrokken'
-                          ORDER BY aangemaakt_op DESC LIMIT 1) AS v ON true
-    RETURNING id`.execute(db);
-  return rows[0]!.id;
+  // Signing is not copied onto the key: it is the school's setting (koppeling_ondertekening), for every key.
+  const rij = await db
+    .insertInto('koppeling_sleutels')
+    .values({ school_id: schoolId, sleutel_hash: hash })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return rij.id;
 }
 
 /**
- * Sets the signing secret of every key of the school that is in force; the one it replaces stays valid for
- * 24 hours, so Boom can switch without a gap. With null, signing is off at once (no secret stays valid).
+ * Signing on for the school, with a new secret; the one it replaces stays valid for 24 hours, so Boom can
+ * switch without a gap. With null, signing is off at once (no secret stays valid). Either way it applies to
+ * every key of the school, those issued later included. Answers the number of keys in force now.
  */
 export async function zetOndertekengeheim(
   db: Executor,
   schoolId: string,
   geheim: string | null,
 ): Promise<number> {
-  const r = await db
-    .updateTable('koppeling_sleutels')
-    .set(
-      geheim === null
-        ? { ondertekengeheim: null, vorig_ondertekengeheim: null, vorig_geheim_verloopt_op: null }
-        : {
-            ondertekengeheim: geheim,
-            vorig_ondertekengeheim: sql<string | null>`ondertekengeheim`,
-            vorig_geheim_verloopt_op: sql<Date | null>`CASE WHEN ondertekengeheim IS NULL THEN NULL
-                                                            ELSE now() + interval '24 hours' END`,
-          },
-    )
+  if (geheim === null) {
+    await db.deleteFrom('koppeling_ondertekening').where('school_id', '=', schoolId).execute();
+  } else {
+    await db
+      .insertInto('koppeling_ondertekening')
+      .values({ school_id: schoolId, ondertekengeheim: geheim })
+      .onConflict((oc) =>
+        oc.column('school_id').doUpdateSet({
+          ondertekengeheim: geheim,
+          vorig_ondertekengeheim: sql<string>`koppeling_ondertekening.ondertekengeheim`,
+          vorig_geheim_verloopt_op: sql<Date>`now() + interval '24 hours'`,
+          gewisseld_op: sql<Date>`now()`,
+        }),
+      )
+      .execute();
+  }
+  const { n } = await db
+    .selectFrom('koppeling_sleutels')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('school_id', '=', schoolId)
     .where('status', '<>', 'ingetrokken')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .where((eb) => eb.or([eb('verloopt_op', 'is', null), eb('verloopt_op', '>', sql<Date>`now()`)]))
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 /** Withdraws every key of the school that is not withdrawn yet. */

@@ -38,7 +38,8 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Alle sleutels van de school intrekken',
         description:
           'Trekt elke sleutel van de school tegelijk in en antwoordt 200 met de stand van de koppeling daarna ' +
-          '(`ingetrokken`, of `geen` als de school nooit een sleutel had). Nog eens intrekken is onschadelijk.',
+          '(`ingetrokken`, of `geen` als de school nooit een sleutel had). Nog eens intrekken is onschadelijk. ' +
+          'Ondertekening blijft aan, als die aan stond: ook de sleutels die hierna worden uitgegeven moeten tekenen.',
         params: schoolParams,
         response: { 200: koppelingAntwoord.extend({ ingetrokken: z.number().int() }) },
       },
@@ -60,7 +61,9 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
           'Maakt een nieuw ondertekengeheim (whsec_…), alleen in dit antwoord te zien. Daarna moet elk verzoek ' +
           'met een sleutel van deze school geldige webhook-id, webhook-timestamp (±5 minuten) en ' +
           'webhook-signature dragen; anders 401 HANDTEKENING_ONGELDIG. Een vorig geheim blijft nog 24 uur geldig, ' +
-          'zodat Boom zonder onderbreking kan wisselen. Een later uitgegeven sleutel erft het geheim.',
+          'zodat Boom zonder onderbreking kan wisselen. Het geldt voor elke sleutel van de school, ook later ' +
+          'uitgegeven sleutels en sleutels na het intrekken van alle sleutels, tot het wordt uitgezet; het kan ' +
+          'aan voordat de school een sleutel heeft. `sleutels`: het aantal sleutels dat nu geldig is.',
         params: schoolParams,
         response: { 201: z.object({ ondertekengeheim: z.string(), sleutels: z.number().int() }) },
       },
@@ -80,6 +83,7 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         ...beheer,
         summary: 'Ondertekening uitzetten',
+        description: 'Vanaf nu worden ook onondertekende verzoeken aangenomen; geen geheim blijft geldig.',
         params: schoolParams,
         response: { 200: z.object({ ondertekengeheim: z.null(), sleutels: z.number().int() }) },
       },

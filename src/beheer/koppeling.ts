@@ -26,9 +26,10 @@ export async function trekKoppelingIn(db: Db, schoolId: string): Promise<number>
 }
 
 /**
- * Standard Webhooks signing for the koppeling: a new secret (shown once) that every key in force now
- * requires, or, with `aan: false`, no signing. Boom may sign with the old and the new secret at once
- * while it switches over: any matching signature passes.
+ * Standard Webhooks signing for the koppeling: a new secret (shown once) that every key of the school
+ * requires from now on, those issued later and after a withdrawal included, until an operator turns it off
+ * (`aan: false`). Allowed before the first key. Boom may sign with the old and the new secret at once while
+ * it switches over: any matching signature passes. `sleutels`: the keys in force it applies to now.
  */
 export async function zetOndertekening(db: Db, schoolId: string, aan: boolean) {
   eisUuid(schoolId);

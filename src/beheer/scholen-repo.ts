@@ -8,6 +8,7 @@ export interface SchoolRij {
   boom_wijzigingen_verwerken: boolean;
   koppeling_status: 'aangevraagd' | 'actief' | 'ingetrokken' | null;
   geactiveerd_op: Date | null;
+  ondertekening: boolean;
   laatste_aanbieding_op: Date | null;
   open_fouten: number;
 }
@@ -17,7 +18,10 @@ export async function maakSchool(db: Executor, naam: string, brin: string | null
   return rij.id;
 }
 
-/** The school with its koppeling state: the status of its newest key (null: no key yet). */
+/**
+ * The school with its koppeling state: the status of its newest key (null: no key yet) and whether
+ * signing is on (never the secret).
+ */
 export async function leesSchool(db: Executor, id: string): Promise<SchoolRij | undefined> {
   return db
     .selectFrom('scholen as s')
@@ -40,6 +44,9 @@ export async function leesSchool(db: Executor, id: string): Promise<SchoolRij | 
       's.boom_wijzigingen_verwerken',
       'k.status as koppeling_status',
       'k.geactiveerd_op',
+      sql<boolean>`exists (select 1 from koppeling_ondertekening o where o.school_id = s.id)`.as(
+        'ondertekening',
+      ),
       (eb) =>
         eb
           .selectFrom('aanbiedingen as a')

@@ -9,6 +9,9 @@ export const koppelingStatus = z.enum(['geen', 'aangevraagd', 'actief', 'ingetro
 export const koppelingAntwoord = z.object({
   status: koppelingStatus.describe('De status van de nieuwste sleutel; `geen` zonder sleutel'),
   geactiveerdOp: z.string().nullable(),
+  ondertekening: z
+    .boolean()
+    .describe('Of verzoeken met elke sleutel van deze school ondertekend moeten zijn (Standard Webhooks)'),
 });
 
 export const schoolAntwoord = z.object({
@@ -28,7 +31,11 @@ export function naarSchool(r: SchoolRij): SchoolAntwoord {
     naam: r.naam,
     brin: r.brin,
     boomWijzigingenVerwerken: r.boom_wijzigingen_verwerken,
-    koppeling: { status: r.koppeling_status ?? 'geen', geactiveerdOp: iso(r.geactiveerd_op) },
+    koppeling: {
+      status: r.koppeling_status ?? 'geen',
+      geactiveerdOp: iso(r.geactiveerd_op),
+      ondertekening: r.ondertekening,
+    },
     laatsteAanbiedingOp: iso(r.laatste_aanbieding_op),
     openFouten: r.open_fouten,
   };

@@ -9,7 +9,7 @@ import { zoekSleutels } from './repository.js';
 export interface Koppeling {
   sleutelId: string;
   schoolId: string;
-  /** The signing secrets in force (none: the koppeling takes unsigned requests). */
+  /** The school's signing secrets in force, whichever of its keys is used (none: signing is off). */
   ondertekengeheimen: string[];
 }
 

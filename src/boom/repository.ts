@@ -1,23 +1,27 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../db/types.js';
 
-/** The keys in force (not withdrawn, not expired) among these SHA-256 hashes, in one query. */
+/**
+ * The keys in force (not withdrawn, not expired) among these SHA-256 hashes, with their school's signing
+ * secrets (null: signing off), in one query.
+ */
 export async function zoekSleutels(db: Executor, hashes: Buffer[]) {
   return db
-    .selectFrom('koppeling_sleutels')
+    .selectFrom('koppeling_sleutels as k')
+    .leftJoin('koppeling_ondertekening as o', 'o.school_id', 'k.school_id')
     .select([
-      'id',
-      'school_id',
-      'sleutel_hash',
-      'ondertekengeheim',
+      'k.id',
+      'k.school_id',
+      'k.sleutel_hash',
+      'o.ondertekengeheim',
       // The previous signing secret, while it is still valid (24 hours after a new one was set).
-      sql<string | null>`CASE WHEN vorig_geheim_verloopt_op > now() THEN vorig_ondertekengeheim END`.as(
+      sql<string | null>`CASE WHEN o.vorig_geheim_verloopt_op > now() THEN o.vorig_ondertekengeheim END`.as(
         'vorig_ondertekengeheim',
       ),
     ])
-    .where('sleutel_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`)
-    .where('status', '<>', 'ingetrokken')
-    .where((eb) => eb.or([eb('verloopt_op', 'is', null), eb('verloopt_op', '>', sql<Date>`now()`)]))
+    .where('k.sleutel_hash', '=', sql<Buffer>`ANY(${hashes}::bytea[])`)
+    .where('k.status', '<>', 'ingetrokken')
+    .where((eb) => eb.or([eb('k.verloopt_op', 'is', null), eb('k.verloopt_op', '>', sql<Date>`now()`)]))
     .execute();
 }
 

@@ -1,10 +1,11 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
-import { controleerHandtekening } from './handtekening.js';
+import { controleerHandtekening, eisHandtekeningKoppen, leesRuweBody } from './handtekening.js';
 import { type IngestOpties, maakIngest } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
@@ -21,6 +22,10 @@ declare module 'fastify' {
     registreerAfwijzing?: boolean;
     /** This route takes an empty body even when a JSON content type is sent. */
     legeBody?: boolean;
+  }
+  interface FastifyRequest {
+    /** Signing is on for this koppeling and the raw body's signature was valid. */
+    handtekeningGeldig?: boolean;
   }
 }
 
@@ -56,16 +61,38 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(app.db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
-  // After parsing, before validation: a koppeling with a signing secret only takes signed requests.
-  app.addHook('preValidation', async (request) => {
+  // Before parsing: a koppeling that signs only takes signed requests, checked on the raw bytes. An unsigned
+  // or wrongly signed request is not parsed (no 400/415/422 for it) and not recorded; the parser then reads
+  // the same bytes from a new stream.
+  app.addHook('preParsing', async (request, _reply, payload) => {
     const geheimen = request.koppeling?.ondertekengeheimen ?? [];
-    if (geheimen.length > 0) controleerHandtekening(geheimen, request.rawBody ?? '', request.headers);
+    if (geheimen.length === 0) return payload;
+    let ruw: Buffer;
+    try {
+      eisHandtekeningKoppen(request.headers);
+      ruw = await leesRuweBody(payload, request.routeOptions.bodyLimit, request.headers['content-length']);
+      controleerHandtekening(geheimen, ruw, request.headers);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'HANDTEKENING_ONGELDIG')
+        app.metrics.handtekeningGeweigerd.inc();
+      throw err;
+    }
+    request.handtekeningGeldig = true;
+    return Readable.from([ruw]);
   });
 
   app.setErrorHandler(async (err, request: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
     const koppeling = request.koppeling;
-    if (koppeling && request.routeOptions.config.registreerAfwijzing && AFWIJZINGEN.has(appErr.status)) {
+    // Where signing is on, only a request with a valid signature is recorded (not an unverified 413).
+    const handtekeningInOrde =
+      koppeling?.ondertekengeheimen.length === 0 || request.handtekeningGeldig === true;
+    if (
+      koppeling &&
+      handtekeningInOrde &&
+      request.routeOptions.config.registreerAfwijzing &&
+      AFWIJZINGEN.has(appErr.status)
+    ) {
       try {
         const berichtId = berichtIdVan(request.body);
         await registreerAfwijzing(app.db, {

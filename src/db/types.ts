@@ -20,9 +20,16 @@ export interface KoppelingSleutelsTable {
   geactiveerd_op: Timestamp | null;
   verloopt_op: Timestamp | null;
   ingetrokken_op: Timestamp | null;
-  ondertekengeheim: string | null;
+}
+
+/** Signing of a school's koppeling (migration 0006): a row while it is on, for every key of the school. */
+export interface KoppelingOndertekeningTable {
+  school_id: string;
+  ondertekengeheim: string;
   vorig_ondertekengeheim: string | null;
   vorig_geheim_verloopt_op: Timestamp | null;
+  aangezet_op: Generated<Date>;
+  gewisseld_op: Generated<Date>;
 }
 
 export interface LeerlingenTable {
@@ -150,6 +157,7 @@ export interface DoorstroomgrafiekPuntenView {
 export interface Database {
   scholen: ScholenTable;
   koppeling_sleutels: KoppelingSleutelsTable;
+  koppeling_ondertekening: KoppelingOndertekeningTable;
   leerlingen: LeerlingenTable;
   toetsen: ToetsenTable;
   toetsonderdelen: ToetsonderdelenTable;

@@ -1,13 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The body as received, for verifying a webhook signature. */
-    rawBody?: string;
-  }
-}
-
 /**
  * The one JSON body parser, for every scope that takes JSON. JSON is UTF-8 (RFC 8259): invalid bytes
  * are a 400, never silently turned into U+FFFD and stored. `__proto__` and `constructor` keys are
@@ -27,7 +20,6 @@ export function registreerJsonParser(
     } catch {
       return done(new AppError('ONGELDIGE_JSON', { detail: 'De body is geen geldige UTF-8' }), undefined);
     }
-    request.rawBody = tekst;
     if (tekst === '' && leegIsGeenBody(request)) return done(null, undefined);
     json(request, tekst, done);
   });

@@ -14,6 +14,8 @@ export interface Metrics {
   wachtendeAanbiedingen: Gauge;
   /** How long each phase of a batch took (src/boom/ingest.ts, `BundelFase`). */
   bundelFase: Histogram<'fase'>;
+  /** Boom requests refused for a missing or wrong signature (401 HANDTEKENING_ONGELDIG), never recorded. */
+  handtekeningGeweigerd: Counter;
 }
 
 declare module 'fastify' {
@@ -64,6 +66,11 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
         help: 'Phases of a batch: verbinding (a free connection), claim (BEGIN, locks and lookups), beslissen (in node), schrijven (writes and COMMIT)',
         labelNames: ['fase'],
         buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+        registers: [registry],
+      }),
+      handtekeningGeweigerd: new Counter({
+        name: 'boom_handtekening_geweigerd_total',
+        help: 'Boom requests refused for a missing or wrong webhook signature on a koppeling that signs (401 HANDTEKENING_ONGELDIG)',
         registers: [registry],
       }),
     };

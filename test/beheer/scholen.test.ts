@@ -17,7 +17,7 @@ t.test('create, read and change a school', async (t) => {
     naam: 'OBS De Regenboog',
     brin: '12AB',
     boomWijzigingenVerwerken: true,
-    koppeling: { status: 'geen', geactiveerdOp: null },
+    koppeling: { status: 'geen', geactiveerdOp: null, ondertekening: false },
     laatsteAanbiedingOp: null,
     openFouten: 0,
   };
@@ -138,7 +138,7 @@ t.test('issuing keys: shown once, stored hashed, the previous key expires in 24 
     url: `/v1/beheer/scholen/${id}`,
     headers: ctx.beheer,
   });
-  t.same(school.json().koppeling, { status: 'aangevraagd', geactiveerdOp: null });
+  t.same(school.json().koppeling, { status: 'aangevraagd', geactiveerdOp: null, ondertekening: false });
   t.notMatch(school.body, k1.autorisatiesleutel, 'the key is not shown again');
 
   // The first key became active (Boom's handshake); a new key makes the school's status the new key's.
@@ -171,7 +171,7 @@ t.test('issuing keys: shown once, stored hashed, the previous key expires in 24 
   );
   t.equal(eerder.rows[0].kort, true);
   const s2 = await ctx.app.inject({ method: 'GET', url: `/v1/beheer/scholen/${id}`, headers: ctx.beheer });
-  t.same(s2.json().koppeling, { status: 'aangevraagd', geactiveerdOp: null });
+  t.same(s2.json().koppeling, { status: 'aangevraagd', geactiveerdOp: null, ondertekening: false });
 });
 
 t.test('withdrawing every key', async (t) => {
@@ -188,7 +188,7 @@ t.test('withdrawing every key', async (t) => {
 
   const zonder = await ctx.app.inject({ method: 'DELETE', url, headers: ctx.beheer });
   t.equal(zonder.statusCode, 200);
-  t.same(zonder.json(), { status: 'geen', geactiveerdOp: null, ingetrokken: 0 });
+  t.same(zonder.json(), { status: 'geen', geactiveerdOp: null, ondertekening: false, ingetrokken: 0 });
 
   await ctx.app.inject({ method: 'POST', url, headers: ctx.beheer });
   await ctx.sql.query(
@@ -198,7 +198,7 @@ t.test('withdrawing every key', async (t) => {
 
   const del = await ctx.app.inject({ method: 'DELETE', url, headers: ctx.beheer });
   t.equal(del.statusCode, 200);
-  t.same(del.json(), { status: 'ingetrokken', geactiveerdOp: null, ingetrokken: 2 });
+  t.same(del.json(), { status: 'ingetrokken', geactiveerdOp: null, ondertekening: false, ingetrokken: 2 });
   const { rows } = await ctx.sql.query(
     'SELECT status, ingetrokken_op IS NOT NULL AS op FROM koppeling_sleutels ORDER BY aangemaakt_op',
   );
@@ -207,11 +207,16 @@ t.test('withdrawing every key', async (t) => {
     { status: 'ingetrokken', op: true },
   ]);
   const nogmaals = await ctx.app.inject({ method: 'DELETE', url, headers: ctx.beheer });
-  t.same(nogmaals.json(), { status: 'ingetrokken', geactiveerdOp: null, ingetrokken: 0 });
+  t.same(nogmaals.json(), {
+    status: 'ingetrokken',
+    geactiveerdOp: null,
+    ondertekening: false,
+    ingetrokken: 0,
+  });
   const school = await ctx.app.inject({
     method: 'GET',
     url: `/v1/beheer/scholen/${id}`,
     headers: ctx.beheer,
   });
-  t.same(school.json().koppeling, { status: 'ingetrokken', geactiveerdOp: null });
+  t.same(school.json().koppeling, { status: 'ingetrokken', geactiveerdOp: null, ondertekening: false });
 });

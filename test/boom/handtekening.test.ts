@@ -95,9 +95,9 @@ t.test('a koppeling with a signing secret only takes signed deliveries; others a
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const secret = nieuwOndertekengeheim();
-  await ctx.sql.query('UPDATE koppeling_sleutels SET ondertekengeheim = $1 WHERE id = $2', [
+  await ctx.sql.query('INSERT INTO koppeling_ondertekening (school_id, ondertekengeheim) VALUES ($1, $2)', [
+    s.schoolId,
     secret,
-    s.sleutelId,
   ]);
   const payload = JSON.stringify(aanlevering([resultaat()], 'signed-1'));
   const unsigned = await ctx.app.inject({
