@@ -12,6 +12,8 @@ export const EERSTE_AFNAMEDATUM = '2000-01-01';
 /** The years a date-time (verzondenOp, vanaf, tot) may fall in, as written (before its offset). */
 export const EERSTE_JAAR = 1900;
 export const LAATSTE_JAAR = 9999;
+/** PostgreSQL refuses an offset from UTC of 16 hours or more (real zones span −12:00 to +14:00). */
+const MAX_OFFSET_UUR = 15;
 
 const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/Amsterdam',
@@ -62,10 +64,18 @@ export const afnamedatum = z
   .refine((s) => !isEchteDatum(s) || s >= EERSTE_AFNAMEDATUM, `ligt voor ${EERSTE_AFNAMEDATUM}`)
   .refine((s) => !isEchteDatum(s) || s <= morgenInAmsterdam(), 'ligt na morgen');
 
+/** Whether the offset of a date-time (`Z`, `+01:00`) is one PostgreSQL takes. */
+function offsetBinnenGrenzen(s: string): boolean {
+  const m = /([+-])(\d{2}):\d{2}$/.exec(s);
+  return m === null || Number(m[2]) <= MAX_OFFSET_UUR;
+}
+
 /**
  * An RFC 3339 date-time with `Z` or an offset (`verzondenOp`, and `vanaf`/`tot` in the operators' lists),
- * a real date and time (zod's format checks the calendar), in the years EERSTE_JAAR..LAATSTE_JAAR.
+ * a real date and time (zod's format checks the calendar), in the years EERSTE_JAAR..LAATSTE_JAAR, with
+ * an offset of at most ±15:59.
  */
 export const tijdstip = z.iso
   .datetime({ offset: true })
-  .refine(jaarBinnenGrenzen, `moet in de jaren ${EERSTE_JAAR}–${LAATSTE_JAAR} liggen`);
+  .refine(jaarBinnenGrenzen, `moet in de jaren ${EERSTE_JAAR}–${LAATSTE_JAAR} liggen`)
+  .refine(offsetBinnenGrenzen, `mag hoogstens ${MAX_OFFSET_UUR}:59 van UTC afwijken`);

@@ -41,7 +41,9 @@ function padVan(plek: Plek): Array<string | number> {
     // A key is the sender's text: a pad shows at most 64 characters of it.
     delen.push(typeof k === 'string' && k.length > 64 ? `${Array.from(k).slice(0, 64).join('')}…` : k);
   }
-  return delen.reverse();
+  delen.reverse();
+  // A path as deep as the body allows is shown by its first steps.
+  return delen.length > 32 ? [...delen.slice(0, 32), '…'] : delen;
 }
 
 /**
