@@ -26,6 +26,9 @@ export const catalogue = {
 
 export type ErrorCode = keyof typeof catalogue;
 
+/** A 422 lists at most this many `errors`, and their total in `aantalFouten` (CONTRACT §2 "Bounded work"). */
+export const MAX_VELDFOUTEN = 100;
+
 /** The problem+json body, for the OpenAPI document (every error of every route has this shape). */
 export const problemSchema = z
   .object({
@@ -35,7 +38,16 @@ export const problemSchema = z
     code: z.enum(Object.keys(catalogue) as [ErrorCode, ...ErrorCode[]]),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ pad: z.string(), melding: z.string() })).optional(),
+    errors: z
+      .array(z.object({ pad: z.string(), melding: z.string() }))
+      .max(MAX_VELDFOUTEN)
+      .optional()
+      .describe(`De eerste ${MAX_VELDFOUTEN} fouten`),
+    aantalFouten: z
+      .number()
+      .int()
+      .optional()
+      .describe('Hoeveel fouten er in totaal zijn (ook voorbij de lijst)'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details met een stabiele code' });
 
@@ -49,11 +61,19 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly errors: Veldfout[] | undefined;
+  /** The total of field errors, when `errors` holds only the first of them. */
+  readonly aantalFouten: number | undefined;
   readonly headers: Record<string, string>;
 
   constructor(
     code: ErrorCode,
-    opts: { detail?: string; errors?: Veldfout[]; headers?: Record<string, string>; cause?: unknown } = {},
+    opts: {
+      detail?: string;
+      errors?: Veldfout[];
+      aantalFouten?: number;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(opts.detail ?? catalogue[code].title, { cause: opts.cause });
     this.name = 'AppError';
@@ -61,6 +81,7 @@ export class AppError extends Error {
     this.status = catalogue[code].status;
     this.detail = opts.detail;
     this.errors = opts.errors;
+    this.aantalFouten = opts.aantalFouten;
     this.headers = opts.headers ?? {};
   }
 }
@@ -73,6 +94,7 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: Veldfout[];
+  aantalFouten?: number;
 }
 
 export function toProblem(err: AppError, instance?: string): Problem {
@@ -84,7 +106,10 @@ export function toProblem(err: AppError, instance?: string): Problem {
   };
   if (err.detail !== undefined) problem.detail = err.detail;
   if (instance !== undefined) problem.instance = instance;
-  if (err.errors !== undefined) problem.errors = err.errors;
+  if (err.errors !== undefined) {
+    problem.errors = err.errors.slice(0, MAX_VELDFOUTEN);
+    problem.aantalFouten = err.aantalFouten ?? err.errors.length;
+  }
   return problem;
 }
 

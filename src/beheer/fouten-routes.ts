@@ -56,7 +56,9 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Eén open foutmelding opnieuw verwerken',
         description:
           'Antwoordt de foutmelding zoals ze nu is, met de nieuwe `uitkomst` van het resultaat. Lukt het weer ' +
-          'niet, dan blijft ze open met de nieuwe code. Niet open: 409 FOUT_NIET_OPEN.',
+          'niet, dan blijft ze open met de nieuwe code. Een bewaard resultaat dat niet meer aan het schema ' +
+          'voldoet, wordt niet verwerkt: de foutmelding blijft open en haar melding zegt waarom. ' +
+          'Niet open: 409 FOUT_NIET_OPEN.',
         params: idParams,
         response: { 200: opnieuwAntwoord },
       },
@@ -86,7 +88,9 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         ...beheer,
         summary: 'Alle open foutmeldingen die passen opnieuw verwerken, oudste eerst',
-        description: 'In één transactie; het antwoord telt de nieuwe uitkomsten per status.',
+        description:
+          'In één transactie; het antwoord telt de nieuwe uitkomsten per status. Eén foutmelding die niet ' +
+          'verwerkt kan worden, blijft open met haar reden en houdt de andere niet tegen.',
         body: z.object({ schoolId: z.guid().optional(), code: foutCode.optional() }).nullish(),
         response: { 200: z.object({ perStatus }) },
       },

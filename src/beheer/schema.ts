@@ -20,8 +20,8 @@ export const schoolParams = z.object({
 
 export const idParams = z.object({ id: z.string().max(100).describe('Het id van de foutmelding (UUID)') });
 
-/** RFC 3339 date-time, as `vanaf` and `tot` in the lists. */
-export const tijdstip = z.iso.datetime({ offset: true });
+/** RFC 3339 date-time, as `vanaf` and `tot` in the lists (the rule lives in src/schema/datum.ts). */
+export { tijdstip } from '../schema/datum.js';
 
 export const foutCode = z.enum(FOUT_CODES);
 

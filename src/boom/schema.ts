@@ -1,43 +1,10 @@
 import { z } from 'zod';
+import { afnamedatum, tijdstip } from '../schema/datum.js';
 import { sleutelTekst, tekst } from '../schema/tekst.js';
 // types.js only (no runtime import of the rules): verwerking's modules import this schema's helpers.
 import { FOUT_CODES } from '../verwerking/types.js';
 
-const amsterdamDatum = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Amsterdam',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Tomorrow's date (YYYY-MM-DD) in Europe/Amsterdam: the latest afnamedatum accepted. */
-export function morgenInAmsterdam(nu?: Date): string {
-  if (nu !== undefined) return berekenMorgen(nu);
-  // Amsterdam's offset from UTC is a whole number of hours (+1, +2 in summer), so its date changes only
-  // at a full UTC hour: within one UTC hour the answer is the same, and is worked out once per hour
-  // instead of once per result (Intl formatting was a visible part of validating a delivery's results).
-  const nuUtc = new Date();
-  const uur = Math.floor(nuUtc.getTime() / 3_600_000);
-  if (uur !== dezeUur.uur) dezeUur = { uur, morgen: berekenMorgen(nuUtc) };
-  return dezeUur.morgen;
-}
-let dezeUur = { uur: Number.NaN, morgen: '' };
-
-function berekenMorgen(nu: Date): string {
-  const [y, m, d] = amsterdamDatum.format(nu).split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
-
-function isEchteDatum(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-const afnamedatum = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'moet YYYY-MM-DD zijn')
-  .refine(isEchteDatum, 'is geen bestaande datum')
-  .refine((s) => s <= morgenInAmsterdam(), 'ligt na morgen');
+export { morgenInAmsterdam } from '../schema/datum.js';
 
 const referentiescore = z
   .object({
@@ -88,8 +55,9 @@ export type BoomResultaat = z.output<typeof boomResultaat>;
 
 export const aanlevering = z.object({
   berichtId: sleutelTekst(128),
-  verzondenOp: z.iso.datetime({ offset: true }),
-  resultaten: z.array(boomResultaat).min(1).max(1000),
+  verzondenOp: tijdstip,
+  // zod checks the length before it looks at any item: a huge array costs no more than a short one.
+  resultaten: z.array(boomResultaat).min(1, 'minstens 1 resultaat').max(1000, 'hoogstens 1000 resultaten'),
 });
 export type Aanlevering = z.output<typeof aanlevering>;
 

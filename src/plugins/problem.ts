@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, formatPad, isDatabaseUnavailable, toProblem } from '../errors.js';
+import { AppError, formatPad, isDatabaseUnavailable, MAX_VELDFOUTEN, toProblem } from '../errors.js';
 
 const RETRY_AFTER_SECONDS = '5';
 
@@ -9,12 +9,12 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const waar = (err as { validationContext?: string }).validationContext;
-    const errors = err.validation.map((v) => {
+    const errors = err.validation.slice(0, MAX_VELDFOUTEN).map((v) => {
       const segments = v.instancePath.split('/').filter((s) => s !== '');
       const pad = formatPad(segments);
       return { pad: pad === '' ? (waar ?? 'body') : pad, melding: v.message ?? 'ongeldig' };
     });
-    return new AppError('VALIDATIE_MISLUKT', { errors });
+    return new AppError('VALIDATIE_MISLUKT', { errors, aantalFouten: err.validation.length });
   }
   if (isDatabaseUnavailable(err)) {
     return new AppError('DATABASE_ONBEREIKBAAR', {

@@ -18,7 +18,10 @@ export type Besluit =
   | { status: 'dubbel'; verwerking: undefined; leerlingId: string }
   | { status: 'verwerkt' | 'verouderd' | 'overgeslagen'; verwerking: Verwerking; leerlingId: string };
 
-/** A Boom number is personal data: an error message shows only its first two characters. */
+/**
+ * A melding goes to Boom: it names only what Boom sent (CONTRACT §2), never SchoolKr8's leerlingId. A Boom
+ * number is personal data: a melding shows only its first two characters.
+ */
 export function maskeer(boomLeerlingnummer: string): string {
   // By code point: cutting a surrogate pair in half would leave text PostgreSQL cannot store.
   return `${Array.from(boomLeerlingnummer).slice(0, 2).join('')}…`;
@@ -68,7 +71,7 @@ export function beslis(input: {
   if (leerling.toetsdoel === null) {
     return fout(
       'GEEN_TOETSDOEL',
-      `Leerling ${leerling.leerlingId} heeft geen toetsdoel`,
+      `De leerling met Boom-leerlingnummer ${maskeer(r.boomLeerlingnummer)} heeft geen toetsdoel`,
       leerling.leerlingId,
     );
   }

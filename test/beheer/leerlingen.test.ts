@@ -203,6 +203,7 @@ t.test('bulk Boom numbers: 422 names every bad row and nothing is applied', asyn
         melding: 'dit Boom-leerlingnummer staat meer dan eens in de aanvraag',
       },
     ],
+    aantalFouten: 5,
   });
   t.same(await leerlingen(ctx, schoolId), voor, 'nothing applied');
 
