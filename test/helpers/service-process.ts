@@ -50,9 +50,10 @@ export async function startDienst(t: Test, env: Record<string, string>): Promise
       };
       c.stdout?.on('data', keep);
       c.stderr?.on('data', keep);
-      // Ready when /health/ready answers 200: bounded in time and in tries.
-      const deadline = Date.now() + 20_000;
-      for (let i = 0; i < 400 && Date.now() < deadline; i++) {
+      // Ready when /health/ready answers 200: bounded in time and in tries. tsx compiles src/ at start, which
+      // takes over 20 s on a busy two-core machine; a service that never gets ready still fails within 60 s.
+      const deadline = Date.now() + 60_000;
+      for (let i = 0; i < 1200 && Date.now() < deadline; i++) {
         if (c.exitCode !== null) throw new Error(`the service exited (${c.exitCode}):\n${tail}`);
         try {
           const res = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(1_000) });
@@ -62,7 +63,7 @@ export async function startDienst(t: Test, env: Record<string, string>): Promise
         }
         await wacht(50);
       }
-      throw new Error(`the service was not ready within 20 s:\n${tail}`);
+      throw new Error(`the service was not ready within 60 s:\n${tail}`);
     },
     async kill() {
       const c = child;
