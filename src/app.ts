@@ -96,12 +96,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { ...(route.schema?.response as object), '4XX': probleem, '5XX': probleem },
       };
     });
-    await api.register(healthRoutes);
+    // Readiness watches the ingest, which lives in Boom's scope.
+    let oudsteAanbieding = () => 0;
+    await api.register(healthRoutes, {
+      antwoordtijdMs: config.ANTWOORDTIJD_MS,
+      oudsteAanbieding: () => oudsteAanbieding(),
+    });
     await api.register(boomRoutes, {
       prefix: '/v1/boom',
       mislukteSleutels,
       maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
-      ingest: { ...STANDAARD_INGEST, parallel: config.INGEST_PARALLEL },
+      ingest: {
+        ...STANDAARD_INGEST,
+        parallel: config.INGEST_PARALLEL,
+        antwoordtijdMs: config.ANTWOORDTIJD_MS,
+      },
+      bijIngest: (ingest) => {
+        oudsteAanbieding = ingest.oudste;
+      },
     });
     await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
   });

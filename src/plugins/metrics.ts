@@ -14,6 +14,10 @@ export interface Metrics {
   wachtendeAanbiedingen: Gauge;
   /** How long each phase of a batch took (src/boom/ingest.ts, `BundelFase`). */
   bundelFase: Histogram<'fase'>;
+  /** Deliveries taken out of a batch to wait for a lock in their school's own lane (src/boom/ingest.ts). */
+  uitgesteld: Counter;
+  /** How long (ms) the oldest delivery in the ingest has waited for its answer; set by Boom's routes. */
+  oudsteAanbieding: () => number;
 }
 
 declare module 'fastify' {
@@ -66,7 +70,21 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
         buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
         registers: [registry],
       }),
+      uitgesteld: new Counter({
+        name: 'boom_aanbiedingen_uitgesteld_total',
+        help: "Deliveries that waited for a lock another transaction held on their school's result key or berichtId, in their school's own lane",
+        registers: [registry],
+      }),
+      oudsteAanbieding: () => 0,
     };
+    new Gauge({
+      name: 'boom_aanbieding_oudste_seconden',
+      help: 'How long the oldest delivery in the ingest has waited for its answer (above ANTWOORDTIJD_MS: wedged)',
+      registers: [registry],
+      collect() {
+        this.set(metrics.oudsteAanbieding() / 1000);
+      },
+    });
     const duur = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Request duration by route and status',

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, formatPad, isDatabaseUnavailable, toProblem } from '../errors.js';
+import { AppError, formatPad, isDatabaseTeLaat, isDatabaseUnavailable, toProblem } from '../errors.js';
 
 const RETRY_AFTER_SECONDS = '5';
 
@@ -17,7 +17,7 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATIE_MISLUKT', { errors });
   }
   if (isDatabaseUnavailable(err)) {
-    return new AppError('DATABASE_ONBEREIKBAAR', {
+    return new AppError(isDatabaseTeLaat(err) ? 'ANTWOORDTIJD_VERSTREKEN' : 'DATABASE_ONBEREIKBAAR', {
       headers: { 'retry-after': RETRY_AFTER_SECONDS },
       cause: err,
     });
