@@ -6,7 +6,7 @@ import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
 import { controleerHandtekening } from './handtekening.js';
-import { type Ingest, type IngestOpties, maakIngest, STANDAARD_INGEST } from './ingest.js';
+import { type Ingest, type IngestOpties, maakIngest, margeVan, STANDAARD_INGEST } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
 import {
@@ -63,7 +63,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.metrics.oudsteAanbieding = ingest.oudste;
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
   // the ingest bounds its own transactions by each delivery's deadline (src/boom/ingest.ts).
-  const db = begrensdeDb(app.pool, antwoordtijd);
+  const db = begrensdeDb(app.pool, antwoordtijd - margeVan(antwoordtijd));
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));

@@ -101,7 +101,13 @@ t.test('one berichtId in two batches running side by side: the claim lock decide
   // Both start at once (parallel 2), in transactions of their own.
   const zelfde = levering(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
   const [a, b] = await Promise.all([ingest.aanbieden(zelfde), ingest.aanbieden(structuredClone(zelfde))]);
-  t.same(claims, [['z'], ['z']], 'two batches');
+  // Two batches; one that finds the berichtId's lock held by the other waits for it in the school's own
+  // lane, with a claim of its own (src/boom/ingest.ts).
+  t.ok(claims.length === 2 || claims.length === 3, `two batches (${claims.length} claims)`);
+  t.ok(
+    claims.every((c) => c.length === 1 && c[0] === 'z'),
+    'each claim holds z alone',
+  );
   t.same([a.herhaald, b.herhaald].sort(), [false, true], 'one handled it, the other waited and replayed');
   t.same(a.antwoord, b.antwoord);
 
