@@ -162,7 +162,6 @@ t.test(
 
 t.test("the service's role may not log in: every delivery 503, readiness 503; 200 after", async (t) => {
   const url = await createTestDatabase(t);
-  const naam = naamVan(url);
   const rol = `boomk_r_${randomBytes(4).toString('hex')}`;
   const wachtwoord = randomBytes(12).toString('hex');
   await admin(async (c) => {
