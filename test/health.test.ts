@@ -33,3 +33,30 @@ t.test('an unknown route is a problem+json 404', async (t) => {
   t.match(res.headers['content-type'], /^application\/problem\+json/);
   t.match(res.json(), { status: 404, code: 'NIET_GEVONDEN' });
 });
+
+t.test(
+  'readiness is 503 while a delivery has waited longer than ANTWOORDTIJD_MS (a wedged ingest)',
+  async (t) => {
+    const Fastify = (await import('fastify')).default;
+    const { serializerCompiler, validatorCompiler } = await import('fastify-type-provider-zod');
+    const { healthRoutes } = await import('../src/health/routes.js');
+    const { handleError } = await import('../src/plugins/problem.js');
+    const { app: echt } = await buildTestApp(t);
+    let oudste = 0;
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    app.setErrorHandler(handleError);
+    app.decorate('pool', echt.pool);
+    await app.register(healthRoutes, { antwoordtijdMs: 1000, oudsteAanbieding: () => oudste });
+    t.teardown(() => app.close());
+    t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);
+    oudste = 1001;
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    t.equal(res.statusCode, 503);
+    t.equal(res.headers['retry-after'], '5');
+    t.match(res.json(), { code: 'DATABASE_ONBEREIKBAAR' });
+    oudste = 999;
+    t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);
+  },
+);
