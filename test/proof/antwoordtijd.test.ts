@@ -5,8 +5,11 @@ import pg from 'pg';
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
+import { maakIngest, STANDAARD_INGEST } from '../../src/boom/ingest.js';
+import { aanlevering as aanleveringSchema } from '../../src/boom/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
+import { isDatabaseUnavailable } from '../../src/errors.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
 import { createTestDatabase, testServerUrl } from '../helpers/database.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
@@ -286,5 +289,44 @@ t.test(
     const opnieuw = await lever(app, s.auth, 'stil');
     t.equal(opnieuw.res.statusCode, 200, 'the same berichtId: accepted');
     t.notOk(opnieuw.res.headers['idempotent-replayed'], 'handled as new');
+  },
+);
+
+t.test(
+  'the ingest on a connection that goes silent mid-way: its transaction ends by the deadline, nothing kept',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await standaardSchool(ctx);
+    const p = await proxy(t, new URL(ctx.url));
+    const handle = createDb(p.url, { max: 2, log: pino({ level: 'silent' }) });
+    t.teardown(() => handle.close());
+    // The ingest alone (no key lookup before it), on the service's own pool settings, through the proxy.
+    const ingest = maakIngest(handle, { ...STANDAARD_INGEST, antwoordtijdMs: ANTWOORDTIJD_MS });
+    const levering = (berichtId: string) => ({
+      schoolId: s.schoolId,
+      aanlevering: aanleveringSchema.parse(
+        aanlevering([resultaat({ resultaatKey: `K-${berichtId}` })], berichtId),
+      ),
+    });
+    t.equal((await ingest.aanbieden(levering('warm'))).herhaald, false, 'through the proxy');
+
+    p.stil();
+    const start = performance.now();
+    const fout = await binnen(
+      20_000,
+      'the ingest',
+      ingest.aanbieden(levering('stil')).catch((e: unknown) => e),
+    );
+    const ms = performance.now() - start;
+    t.type(fout, Error, 'the delivery fails');
+    t.ok(isDatabaseUnavailable(fout), `as the database away or late (a 503): ${(fout as Error).message}`);
+    t.ok(ms < ANTWOORDTIJD_MS + SPELING_MS, `within the deadline: ${Math.round(ms)} ms`);
+    t.equal(ingest.oudste(), 0, 'nothing left waiting in the ingest');
+
+    p.weer();
+    t.same(await opgeslagen(ctx.sql, 'stil'), { aanbiedingen: 0, resultaten: 0 }, 'nothing of it kept');
+    const opnieuw = await ingest.aanbieden(levering('stil'));
+    t.equal(opnieuw.herhaald, false, 'sent again: handled as new');
+    t.same(await opgeslagen(ctx.sql, 'stil'), { aanbiedingen: 1, resultaten: 1 });
   },
 );
