@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { begrensdeDb } from '../db/pool.js';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
@@ -63,7 +62,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.metrics.oudsteAanbieding = ingest.oudste;
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
   // the ingest bounds its own transactions by each delivery's deadline (src/boom/ingest.ts).
-  const db = begrensdeDb(app.pool, antwoordtijd - margeVan(antwoordtijd));
+  const db = app.begrensdeDb(antwoordtijd - margeVan(antwoordtijd));
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));

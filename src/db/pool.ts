@@ -9,6 +9,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 export interface DbHandle {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /** `db` with every wait for a connection and an answer bounded by `ms` (begrensdeDb); else `db` itself. */
+  begrensd?: (ms: number) => Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
   return {
     db,
     pool,
+    begrensd: (ms) => begrensdeDb(pool, ms),
     async close() {
       await db.destroy();
     },

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { begrensdeDb } from '../db/pool.js';
 import { AppError } from '../errors.js';
 
 const ok = z.object({ status: z.literal('ok') });
@@ -17,7 +16,7 @@ export interface HealthOptions {
 const CONTROLE_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, opts) => {
-  const db = begrensdeDb(app.pool, Math.min(CONTROLE_MS, opts.antwoordtijdMs));
+  const db = app.begrensdeDb(Math.min(CONTROLE_MS, opts.antwoordtijdMs));
   const nietKlaar = (cause: unknown) =>
     new AppError('DATABASE_ONBEREIKBAAR', { headers: { 'retry-after': '5' }, cause });
 
