@@ -88,13 +88,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     api.setSerializerCompiler(serializerCompiler);
     // Every route documents its errors by status and code (plugins/error-docs.ts).
     api.addHook('onRoute', documenteerFouten);
-    // Probed every few seconds by an orchestrator: a request line only when something goes wrong.
-    await api.register(healthRoutes, { logLevel: 'warn' });
+    // Readiness watches the ingest, which lives in Boom's scope. Probed every few seconds by an
+    // orchestrator: a request line only when something goes wrong.
+    let oudsteAanbieding = () => 0;
+    await api.register(healthRoutes, {
+      logLevel: 'warn',
+      antwoordtijdMs: config.ANTWOORDTIJD_MS,
+      oudsteAanbieding: () => oudsteAanbieding(),
+    });
     await api.register(boomRoutes, {
       prefix: '/v1/boom',
       mislukteSleutels,
       maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
-      ingest: { ...STANDAARD_INGEST, parallel: config.INGEST_PARALLEL },
+      ingest: {
+        ...STANDAARD_INGEST,
+        parallel: config.INGEST_PARALLEL,
+        antwoordtijdMs: config.ANTWOORDTIJD_MS,
+      },
+      bijIngest: (ingest) => {
+        oudsteAanbieding = ingest.oudste;
+      },
     });
     await api.register(beheerRoutes, { prefix: '/v1/beheer', operatorToken: opts.operatorToken });
   });

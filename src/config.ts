@@ -34,6 +34,8 @@ const schema = z.object({
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Every Boom request is answered within this; a delivery the database cannot take in time gets a 503. */
+  ANTWOORDTIJD_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   /** Batches of larger deliveries (50+ results) written at once (src/boom/ingest.ts); more with more cores. */
   INGEST_PARALLEL: z.coerce.number().int().min(1).max(50).default(2),
   REDIS_URL: optionalText.pipe(

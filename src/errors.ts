@@ -21,6 +21,7 @@ export const catalogue = {
   TE_VEEL_VERZOEKEN: { status: 429, title: 'Te veel verzoeken' },
   INTERNE_FOUT: { status: 500, title: 'Internal Server Error' },
   DATABASE_ONBEREIKBAAR: { status: 503, title: 'De database is tijdelijk niet bereikbaar' },
+  ANTWOORDTIJD_VERSTREKEN: { status: 503, title: 'De database kon de aanvraag niet op tijd aannemen' },
   NIET_BESCHIKBAAR: { status: 503, title: 'De dienst is tijdelijk overbelast' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -142,12 +143,29 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
     if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
     if (code === '53300') return true; // too many connections
+    // The login refused: 28000 (e.g. the role may not log in), 28P01 (password), 3D000 (no such database),
+    // 55000 only as "database … is not currently accepting connections" (ALLOW_CONNECTIONS false).
+    if (code === '28000' || code === '28P01' || code === '3D000') return true;
+    if (code === '55000' && err.message.includes('not currently accepting connections')) return true;
   }
-  const msg = err.message;
+  return isDatabaseTeLaat(err) || verbindingWeg.some((m) => err.message.includes(m));
+}
+
+const verbindingWeg = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection ended unexpectedly',
+];
+
+/**
+ * Whether the database did not answer in time: a lock wait or statement past its timeout (55P03, 57014), a
+ * statement on a connection that no longer answers (pg's query_timeout), or a deadline (src/db/transaction.ts).
+ */
+export function isDatabaseTeLaat(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
   return (
-    msg.includes('Connection terminated') ||
-    msg.includes('timeout exceeded when trying to connect') ||
-    msg.includes('Client has encountered a connection error') ||
-    msg.includes('Connection ended unexpectedly')
+    code === '55P03' || code === '57014' || code === 'ANTWOORDTIJD' || err.message === 'Query read timeout'
   );
 }

@@ -77,7 +77,7 @@ t.test('the OpenAPI document names every code Boom and operators can meet', asyn
     '422': ['VALIDATIE_MISLUKT'],
     '429': ['TE_VEEL_VERZOEKEN'],
     '500': ['INTERNE_FOUT'],
-    '503': ['DATABASE_ONBEREIKBAAR', 'NIET_BESCHIKBAAR'],
+    '503': ['ANTWOORDTIJD_VERSTREKEN', 'DATABASE_ONBEREIKBAAR', 'NIET_BESCHIKBAAR'],
   });
   t.notOk(codes(resultaten)['404'], 'no 404 for a route with no id in its path');
   t.match(codes(doc.paths['/v1/beheer/scholen/{schoolId}/leerlingen/{leerlingId}'].put), {
@@ -93,3 +93,30 @@ t.test('the OpenAPI document names every code Boom and operators can meet', asyn
   t.notOk(codes(doc.paths['/v1/boom/koppeling'].post)['409'], 'the handshake has no berichtId to reuse');
   t.notOk(codes(doc.paths['/v1/boom/resultaten'].post)['401']?.includes('OPERATOR_NIET_GEAUTORISEERD'));
 });
+
+t.test(
+  'readiness is 503 while a delivery has waited longer than ANTWOORDTIJD_MS (a wedged ingest)',
+  async (t) => {
+    const Fastify = (await import('fastify')).default;
+    const { serializerCompiler, validatorCompiler } = await import('fastify-type-provider-zod');
+    const { healthRoutes } = await import('../src/health/routes.js');
+    const { handleError } = await import('../src/plugins/problem.js');
+    const { app: echt } = await buildTestApp(t);
+    let oudste = 0;
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    app.setErrorHandler(handleError);
+    app.decorate('begrensdeDb', echt.begrensdeDb);
+    await app.register(healthRoutes, { antwoordtijdMs: 1000, oudsteAanbieding: () => oudste });
+    t.teardown(() => app.close());
+    t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);
+    oudste = 1001;
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    t.equal(res.statusCode, 503);
+    t.equal(res.headers['retry-after'], '5');
+    t.match(res.json(), { code: 'DATABASE_ONBEREIKBAAR' });
+    oudste = 999;
+    t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);
+  },
+);

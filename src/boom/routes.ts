@@ -6,7 +6,7 @@ import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
 import { controleerHandtekening, eisHandtekeningKoppen, leesRuweBody } from './handtekening.js';
-import { type IngestOpties, maakIngest } from './ingest.js';
+import { type Ingest, type IngestOpties, maakIngest, margeVan, STANDAARD_INGEST } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
 import {
@@ -42,8 +42,10 @@ function berichtIdVan(body: unknown): string | null {
 export interface BoomOptions {
   mislukteSleutels: MislukteSleutels;
   maxMislukteSleutels: number;
-  /** How deliveries are batched (default STANDAARD_INGEST). */
+  /** How deliveries are batched (default STANDAARD_INGEST), and ANTWOORDTIJD_MS. */
   ingest?: IngestOpties;
+  /** Told the ingest once it is made (readiness watches it). */
+  bijIngest?: (ingest: Ingest) => void;
 }
 
 export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) => {
@@ -51,15 +53,23 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   app.removeAllContentTypeParsers();
   registreerJsonParser(app, (request) => request.routeOptions.config.legeBody === true);
 
-  const ingest = maakIngest({ db: app.db, pool: app.pool }, opts.ingest, {
+  const ingestOpties = opts.ingest ?? STANDAARD_INGEST;
+  const antwoordtijd = ingestOpties.antwoordtijdMs ?? STANDAARD_INGEST.antwoordtijdMs!;
+  const ingest = maakIngest({ db: app.db, pool: app.pool }, ingestOpties, {
     bijBundel: (aanbiedingen, wachtend) => {
       app.metrics.bundelGrootte.observe(aanbiedingen);
       app.metrics.wachtendeAanbiedingen.set(wachtend);
     },
     bijFase: (fase, seconden) => app.metrics.bundelFase.observe({ fase }, seconden),
+    bijUitgesteld: () => app.metrics.uitgesteld.inc(),
   });
+  opts.bijIngest?.(ingest);
+  app.metrics.oudsteAanbieding = ingest.oudste;
+  // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
+  // the ingest bounds its own transactions by each delivery's deadline (src/boom/ingest.ts).
+  const db = app.begrensdeDb(antwoordtijd - margeVan(antwoordtijd));
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
-  const zoekSleutel = maakSleutelzoeker(app.db);
+  const zoekSleutel = maakSleutelzoeker(db);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
   // Before parsing: a koppeling that signs only takes signed requests, checked on the raw bytes. An unsigned
   // or wrongly signed request is not parsed (no 400/415/422 for it) and not recorded; the parser then reads
@@ -95,7 +105,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
     ) {
       try {
         const berichtId = berichtIdVan(request.body);
-        await registreerAfwijzing(app.db, {
+        await registreerAfwijzing(db, {
           schoolId: koppeling.schoolId,
           berichtId,
           status: appErr.status,
@@ -109,6 +119,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
         );
       }
     }
+    if (appErr.status === 503) app.metrics.aanbiedingen.inc({ status: '503' });
     return sendProblem(request, reply, appErr);
   });
 
@@ -134,6 +145,8 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       const { antwoord, herhaald } = await ingest.aanbieden({
         schoolId: request.koppeling!.schoolId,
         aanlevering: request.body,
+        // ANTWOORDTIJD_MS from when the request came in (the key check and parsing count too).
+        uiterlijk: performance.now() - reply.elapsedTime + antwoordtijd,
       });
       if (herhaald) {
         reply.header('idempotent-replayed', 'true');
@@ -162,7 +175,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       },
     },
     async (request) => {
-      const school = await activeerSleutel(app.db, request.koppeling!.sleutelId);
+      const school = await activeerSleutel(db, request.koppeling!.sleutelId);
       return { school: { naam: school.naam }, status: 'actief' as const };
     },
   );

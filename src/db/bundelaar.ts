@@ -17,33 +17,72 @@ export interface BundelaarOpties<T, R> {
   past: (bundel: readonly T[], werk: T) => boolean;
   /** Told when a batch starts: its number of pieces, and how many still wait (for metrics). */
   bijStart?: (stuks: number, wachtend: number) => void;
+  /**
+   * A deadline per piece (a performance.now() time; ANTWOORDTIJD_MS): a piece still waiting at
+   * `uiterlijk(werk)` is rejected with `verlopen(werk)` there and then, and never handed to `verwerk`.
+   */
+  termijn?: { uiterlijk: (werk: T) => number; verlopen: (werk: T) => unknown };
 }
 
 interface Wachtend<T, R> {
   werk: T;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
+  sinds: number;
+  timer?: NodeJS.Timeout;
+  /** Rejected at its deadline while it waited: skipped when the next batch is made. */
+  verlopen?: true;
 }
 
 export class Bundelaar<T, R> {
   private wachtrij: Array<Wachtend<T, R>> = [];
   private lopend = 0;
+  /** The start of each batch in flight. */
+  private readonly inVlucht = new Set<{ start: number }>();
 
   constructor(private readonly opts: BundelaarOpties<T, R>) {}
 
   aanbieden(werk: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.wachtrij.push({ werk, resolve, reject });
+      const w: Wachtend<T, R> = { werk, resolve, reject, sinds: performance.now() };
+      const termijn = this.opts.termijn;
+      if (termijn) {
+        w.timer = setTimeout(
+          () => {
+            w.verlopen = true;
+            reject(termijn.verlopen(werk));
+          },
+          Math.max(0, termijn.uiterlijk(werk) - w.sinds),
+        );
+      }
+      this.wachtrij.push(w);
       this.start();
     });
   }
 
   /** Pieces of work waiting for a batch to finish (`bijStart` tells the same at each batch's start). */
   get wachtend(): number {
-    return this.wachtrij.length;
+    return this.wachtrij.filter((w) => !w.verlopen).length;
+  }
+
+  /** Whether nothing waits and nothing is in flight. */
+  get leeg(): boolean {
+    return this.lopend === 0 && this.wachtend === 0;
+  }
+
+  /**
+   * How long (ms) the oldest piece has waited without an answer, or the oldest batch has been in flight;
+   * 0 when there is none. Deadlines keep it below them: a larger value means something is wedged.
+   */
+  oudste(nu = performance.now()): number {
+    let oudst = nu;
+    for (const w of this.wachtrij) if (!w.verlopen) oudst = Math.min(oudst, w.sinds);
+    for (const b of this.inVlucht) oudst = Math.min(oudst, b.start);
+    return nu - oudst;
   }
 
   private start(): void {
+    this.wachtrij = this.wachtrij.filter((w) => !w.verlopen);
     while (this.lopend < this.opts.parallel && this.wachtrij.length > 0) {
       // Strictly first come, first served: the batch ends at the first piece that does not fit.
       const bundel: Array<Wachtend<T, R>> = [];
@@ -57,6 +96,7 @@ export class Bundelaar<T, R> {
         grootte += g;
       }
       this.wachtrij = this.wachtrij.slice(bundel.length);
+      for (const w of bundel) clearTimeout(w.timer);
       this.lopend++;
       this.opts.bijStart?.(bundel.length, this.wachtrij.length);
       void this.voerUit(bundel, werk);
@@ -64,6 +104,8 @@ export class Bundelaar<T, R> {
   }
 
   private async voerUit(bundel: Array<Wachtend<T, R>>, werk: T[]): Promise<void> {
+    const vlucht = { start: performance.now() };
+    this.inVlucht.add(vlucht);
     try {
       const uitkomsten = await this.opts.verwerk(werk);
       bundel.forEach((w, i) => {
@@ -75,6 +117,7 @@ export class Bundelaar<T, R> {
     } catch (err) {
       for (const w of bundel) w.reject(err);
     } finally {
+      this.inVlucht.delete(vlucht);
       this.lopend--;
       this.start();
     }

@@ -7,6 +7,8 @@ declare module 'fastify' {
     db: Db;
     /** The pool under `db`, for statements sent pipelined (src/db/transaction.ts). */
     pool: DbHandle['pool'];
+    /** `db` with every wait for a connection and an answer bounded by `ms` (ANTWOORDTIJD_MS). */
+    begrensdeDb: (ms: number) => Db;
   }
 }
 
@@ -15,6 +17,7 @@ export const dbPlugin = fp<{ handle: DbHandle }>(
   async (app, { handle }) => {
     app.decorate('db', handle.db);
     app.decorate('pool', handle.pool);
+    app.decorate('begrensdeDb', (ms: number) => handle.begrensd?.(ms) ?? handle.db);
     app.addHook('onClose', async () => {
       await handle.close();
     });

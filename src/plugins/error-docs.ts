@@ -15,6 +15,7 @@ const OVERAL: ErrorCode[] = ['ONGELDIGE_JSON', 'INTERNE_FOUT', 'DATABASE_ONBEREI
 /** What each trust scope adds: its key check and what its request bodies may break. */
 const PER_SCOPE: Record<string, ErrorCode[]> = {
   '/v1/boom': [
+    'ANTWOORDTIJD_VERSTREKEN',
     'NIET_GEAUTORISEERD',
     'HANDTEKENING_ONGELDIG',
     'TE_GROOT',

@@ -16,6 +16,10 @@ export interface Metrics {
   bundelFase: Histogram<'fase'>;
   /** Boom requests refused for a missing or wrong signature (401 HANDTEKENING_ONGELDIG), never recorded. */
   handtekeningGeweigerd: Counter;
+  /** Deliveries taken out of a batch to wait for a lock in their school's own lane (src/boom/ingest.ts). */
+  uitgesteld: Counter;
+  /** How long (ms) the oldest delivery in the ingest has waited for its answer; set by Boom's routes. */
+  oudsteAanbieding: () => number;
 }
 
 declare module 'fastify' {
@@ -73,7 +77,21 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
         help: 'Boom requests refused for a missing or wrong webhook signature on a koppeling that signs (401 HANDTEKENING_ONGELDIG)',
         registers: [registry],
       }),
+      uitgesteld: new Counter({
+        name: 'boom_aanbiedingen_uitgesteld_total',
+        help: "Deliveries that waited for a lock another transaction held on their school's result key or berichtId, in their school's own lane",
+        registers: [registry],
+      }),
+      oudsteAanbieding: () => 0,
     };
+    new Gauge({
+      name: 'boom_aanbieding_oudste_seconden',
+      help: 'How long the oldest delivery in the ingest has waited for its answer (above ANTWOORDTIJD_MS: wedged)',
+      registers: [registry],
+      collect() {
+        this.set(metrics.oudsteAanbieding() / 1000);
+      },
+    });
     const duur = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Request duration by route and status',

@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, formatPad, isDatabaseUnavailable, MAX_VELDFOUTEN, toProblem } from '../errors.js';
+import {
+  AppError,
+  formatPad,
+  isDatabaseTeLaat,
+  isDatabaseUnavailable,
+  MAX_VELDFOUTEN,
+  toProblem,
+} from '../errors.js';
 
 const RETRY_AFTER_SECONDS = '5';
 
@@ -17,7 +24,7 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATIE_MISLUKT', { errors, aantalFouten: err.validation.length });
   }
   if (isDatabaseUnavailable(err)) {
-    return new AppError('DATABASE_ONBEREIKBAAR', {
+    return new AppError(isDatabaseTeLaat(err) ? 'ANTWOORDTIJD_VERSTREKEN' : 'DATABASE_ONBEREIKBAAR', {
       headers: { 'retry-after': RETRY_AFTER_SECONDS },
       cause: err,
     });

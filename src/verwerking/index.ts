@@ -4,8 +4,10 @@
  */
 export { herverwerkFoutmeldingen } from './herverwerk.js';
 export {
+  type Bezet,
   claimEnZoekOp,
   claimStatement,
+  claimVrijStatement,
   leesOpgezocht,
   type Opgezocht,
   type OpgezochtRij,

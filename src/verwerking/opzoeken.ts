@@ -72,6 +72,29 @@ export async function claimEnZoekOp(trx: Transaction<Database>, groepen: OpTeZoe
 
 /** The statement of claimEnZoekOp, for a caller that sends it itself; read its row `o` with leesOpgezocht. */
 export function claimStatement(groepen: OpTeZoeken[]): RawBuilder<{ o: OpgezochtRij }> {
+  const a = claimArgumenten(groepen);
+  return sql<{ o: OpgezochtRij }>`SELECT verwerking_claim(
+      ${a.scholen}::uuid[], ${a.berichtScholen}::uuid[], ${a.berichtIds}::text[], ${a.keyScholen}::uuid[],
+      ${a.keys}::text[], ${a.nummerScholen}::uuid[], ${a.nummers}::text[], ${a.toetsen}::text[]) AS o`;
+}
+
+/** A lock the claim did not get because another transaction holds it: a result key's or a berichtId's. */
+export type Bezet = ['sleutel' | 'bericht', string, string];
+
+/**
+ * The claim without waiting (verwerking_claim_vrij, migrations/0008): every lock that another transaction
+ * holds is answered in `bezet` instead of waited for; `claim` holds the lookups, as claimStatement's row.
+ */
+export function claimVrijStatement(
+  groepen: OpTeZoeken[],
+): RawBuilder<{ o: { claim: OpgezochtRij; bezet: Bezet[] } }> {
+  const a = claimArgumenten(groepen);
+  return sql<{ o: { claim: OpgezochtRij; bezet: Bezet[] } }>`SELECT verwerking_claim_vrij(
+      ${a.scholen}::uuid[], ${a.berichtScholen}::uuid[], ${a.berichtIds}::text[], ${a.keyScholen}::uuid[],
+      ${a.keys}::text[], ${a.nummerScholen}::uuid[], ${a.nummers}::text[], ${a.toetsen}::text[]) AS o`;
+}
+
+function claimArgumenten(groepen: OpTeZoeken[]) {
   const scholen = new Set<string>();
   const berichtScholen: string[] = [];
   const berichtIds: string[] = [];
@@ -94,9 +117,16 @@ export function claimStatement(groepen: OpTeZoeken[]): RawBuilder<{ o: Opgezocht
       toetsen.add(resultaat.toets.code);
     }
   }
-  return sql<{ o: OpgezochtRij }>`SELECT verwerking_claim(
-      ${[...scholen]}::uuid[], ${berichtScholen}::uuid[], ${berichtIds}::text[], ${keyScholen}::uuid[], ${keys}::text[],
-      ${nummerScholen}::uuid[], ${nummers}::text[], ${[...toetsen]}::text[]) AS o`;
+  return {
+    scholen: [...scholen],
+    berichtScholen,
+    berichtIds,
+    keyScholen,
+    keys,
+    nummerScholen,
+    nummers,
+    toetsen: [...toetsen],
+  };
 }
 
 export function leesOpgezocht(rij: OpgezochtRij): Opgezocht {

@@ -262,3 +262,49 @@ t.test('a batch that answers fewer results than pieces rejects the unanswered on
   t.equal(await y, 'y', 'y and z were one batch; y got the only answer');
   await t.rejects(z, /fewer results/, 'z got no answer: rejected, not left hanging');
 });
+
+t.test('a piece still waiting at its deadline is rejected there, and never handed to verwerk', async (t) => {
+  const nu = performance.now();
+  const termijnen = new Map([
+    ['b', nu + 30],
+    ['c', nu + 60_000],
+  ]);
+  const p = proef({
+    termijn: {
+      uiterlijk: (s) => termijnen.get(s.id) ?? nu + 60_000,
+      verlopen: (s) => new Error(`verlopen:${s.id}`),
+    },
+  });
+  const a = p.bundelaar.aanbieden({ id: 'a' });
+  const b = p.bundelaar.aanbieden({ id: 'b' });
+  const c = p.bundelaar.aanbieden({ id: 'c' });
+  t.equal(p.bundelaar.wachtend, 2);
+  // a's batch does not finish; b is answered at its deadline all the same.
+  await t.rejects(b, /verlopen:b/, 'b: rejected at its deadline while a was still in flight');
+  t.equal(p.bundelaar.wachtend, 1, 'only c still waits');
+  t.ok(p.bundelaar.oudste() >= 25, 'the batch in flight is as old as it is');
+  t.notOk(p.bundelaar.leeg);
+  p.aanroepen[0]!.klaar();
+  t.equal(await a, 'ok:a');
+  await p.rustig();
+  t.same(p.ids(), [['a'], ['c']], 'b was never handed to verwerk');
+  p.aanroepen[1]!.klaar();
+  t.equal(await c, 'ok:c');
+  t.ok(p.bundelaar.leeg, 'nothing waits, nothing in flight');
+  t.equal(p.bundelaar.oudste(), 0);
+});
+
+t.test('oudste: how long the oldest piece has waited without an answer', async (t) => {
+  const p = proef();
+  t.equal(p.bundelaar.oudste(), 0, 'none');
+  void p.bundelaar.aanbieden({ id: 'a' });
+  void p.bundelaar.aanbieden({ id: 'b' });
+  await new Promise((r) => setTimeout(r, 20));
+  t.ok(p.bundelaar.oudste() >= 15, 'the batch in flight');
+  p.aanroepen[0]!.klaar();
+  await p.rustig();
+  t.ok(p.bundelaar.oudste() < 15, 'b, in flight since a finished');
+  p.aanroepen[1]!.klaar();
+  await p.rustig();
+  t.equal(p.bundelaar.oudste(), 0);
+});

@@ -32,8 +32,8 @@ export function statussen(u: PromiseSettledResult<IngestUitkomst> | IngestUitkom
 }
 
 /**
- * A kysely on the test database that notes every claim statement (verwerking_claim) with the berichtIds
- * it claimed: the proof of which deliveries were written in one transaction.
+ * A kysely on the test database that notes every claim statement (verwerking_claim, verwerking_claim_vrij)
+ * with the berichtIds it claimed: the proof of which deliveries were written in one transaction.
  */
 export function metClaims(
   t: Test,
@@ -48,8 +48,12 @@ export function metClaims(
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (sql: unknown, parameters?: unknown[]) => Promise<unknown>;
     (client as unknown as { query: typeof query }).query = (sql, parameters) => {
-      if (typeof sql === 'string' && sql.includes('verwerking_claim(')) {
-        const ids = [...(parameters![2] as string[])];
+      // A statement as text and parameters, or as a config (with a query_timeout: src/db/transaction.ts).
+      const config = sql as { text?: unknown; values?: unknown[] };
+      const text = typeof sql === 'string' ? sql : config?.text;
+      const values = typeof sql === 'string' ? parameters : config?.values;
+      if (typeof text === 'string' && /verwerking_claim(_vrij)?\(/.test(text)) {
+        const ids = [...(values![2] as string[])];
         claims.push(ids);
         const wacht = houdVast?.(ids);
         if (wacht) return wacht.then(() => query(sql, parameters));
