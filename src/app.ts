@@ -8,13 +8,15 @@ import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
-import { AppError, problemSchema } from './errors.js';
+import { problemSchema } from './errors.js';
 import { healthRoutes } from './health/routes.js';
+import { leesRest } from './plugins/body-rest.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
+import { clientErrorHandler, frameworkErrors, nietGevonden } from './plugins/framework.js';
 import { registreerJsonParser } from './plugins/json-body.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { handleError, sendProblem } from './plugins/problem.js';
+import { handleError } from './plugins/problem.js';
 
 export interface AppOptions {
   config: Config;
@@ -46,6 +48,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: 10_000,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: opts.config.TRUST_PROXY,
+    // What the framework answers itself (a bad URL, a too long path parameter, unparseable HTTP) is
+    // problem+json from the catalogue too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const { config } = opts;
   const mislukteSleutels =
@@ -56,7 +62,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   app.addHook('onClose', async () => mislukteSleutels.close());
 
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(async (err, request, reply) => {
+    await leesRest(request, reply);
+    return handleError(err, request, reply);
+  });
   // An empty body sent as JSON (a POST without content, from a client that always sets the header) is no
   // body, not broken JSON. Boom's scope registers the same parser with its stricter rule.
   app.removeContentTypeParser('application/json');
@@ -74,7 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
+  app.setNotFoundHandler(nietGevonden);
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(dbPlugin, { handle: opts.db });
