@@ -28,6 +28,17 @@ export interface AppOptions {
   mislukteSleutels?: MislukteSleutels;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count trusts the socket's peer and the entries of X-Forwarded-For
+ * up to that many from the right (Fastify's own number form trusts nothing since 5.x): the client address is
+ * the one the outermost proxy appended, whatever the client wrote before it.
+ */
+function vertrouwdeProxies(
+  tp: Config['TRUST_PROXY'],
+): false | string | ((adres: string, hop: number) => boolean) {
+  return typeof tp === 'number' ? (_adres, hop) => hop < tp : tp;
+}
+
 /** Builds the service without side effects: no listening, no migrating. server.ts listens; tests inject. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,7 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     keepAliveTimeout: 10_000,
     routerOptions: { ignoreTrailingSlash: true },
-    trustProxy: opts.config.TRUST_PROXY,
+    trustProxy: vertrouwdeProxies(opts.config.TRUST_PROXY),
     // What the framework answers itself (a bad URL, a too long path parameter, unparseable HTTP) is
     // problem+json from the catalogue too.
     frameworkErrors,
