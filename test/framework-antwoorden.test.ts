@@ -129,3 +129,13 @@ t.test('over a real socket: 414, a bad URL, unparseable HTTP and headers too lar
   t.match(groot.headers, 'content-type: application/problem+json; charset=utf-8');
   t.same(JSON.parse(groot.body), problem('HEADERS_TE_GROOT', 431, 'De headers zijn groter dan toegestaan'));
 });
+
+t.test('a request that does not arrive within REQUEST_TIMEOUT_MS gets a problem+json 408', async (t) => {
+  const ctx = await buildTestApp(t, { REQUEST_TIMEOUT_MS: '500' });
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (ctx.app.server.address() as AddressInfo).port;
+  const traag = await rauw(port, 'GET /health/live HTTP/1.1\r\nHost: x\r\n');
+  t.equal(traag.status, 408);
+  t.match(traag.headers, 'content-type: application/problem+json; charset=utf-8');
+  t.same(JSON.parse(traag.body), problem('AANVRAAG_TE_TRAAG', 408, 'De aanvraag kwam niet op tijd binnen'));
+});
