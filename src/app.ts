@@ -8,14 +8,15 @@ import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
-import { AppError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
+import { leesRest } from './plugins/body-rest.js';
 import { dbPlugin } from './plugins/db.js';
 import { docsPlugin } from './plugins/docs.js';
 import { documenteerFouten } from './plugins/error-docs.js';
+import { clientErrorHandler, frameworkErrors, nietGevonden } from './plugins/framework.js';
 import { registreerJsonParser } from './plugins/json-body.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { handleError, sendProblem } from './plugins/problem.js';
+import { handleError } from './plugins/problem.js';
 
 export interface AppOptions {
   config: Config;
@@ -25,6 +26,17 @@ export interface AppOptions {
   operatorToken: string;
   /** Failed key checks per client; shared through Redis when REDIS_URL is set (server.ts), else per process. */
   mislukteSleutels?: MislukteSleutels;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count trusts the socket's peer and the entries of X-Forwarded-For
+ * up to that many from the right (Fastify's own number form trusts nothing since 5.x): the client address is
+ * the one the outermost proxy appended, whatever the client wrote before it.
+ */
+function vertrouwdeProxies(
+  tp: Config['TRUST_PROXY'],
+): false | string | ((adres: string, hop: number) => boolean) {
+  return typeof tp === 'number' ? (_adres, hop) => hop < tp : tp;
 }
 
 /** Builds the service without side effects: no listening, no migrating. server.ts listens; tests inject. */
@@ -46,7 +58,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     keepAliveTimeout: 10_000,
     routerOptions: { ignoreTrailingSlash: true },
-    trustProxy: opts.config.TRUST_PROXY,
+    trustProxy: vertrouwdeProxies(opts.config.TRUST_PROXY),
+    // What the framework answers itself (a bad URL, a too long path parameter, unparseable HTTP) is
+    // problem+json from the catalogue too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const { config } = opts;
   const mislukteSleutels =
@@ -57,7 +73,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   app.addHook('onClose', async () => mislukteSleutels.close());
 
-  app.setErrorHandler(handleError);
+  app.setErrorHandler(async (err, request, reply) => {
+    await leesRest(request, reply);
+    return handleError(err, request, reply);
+  });
   // An empty body sent as JSON (a POST without content, from a client that always sets the header) is no
   // body, not broken JSON. Boom's scope registers the same parser with its stricter rule.
   app.removeContentTypeParser('application/json');
@@ -75,7 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new AppError('NIET_GEVONDEN')));
+  app.setNotFoundHandler(nietGevonden);
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(dbPlugin, { handle: opts.db });

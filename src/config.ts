@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -6,6 +7,16 @@ const optionalText = z
   .string()
   .transform((v) => (v.trim() === '' ? undefined : v.trim()))
   .optional();
+
+/** An address, a CIDR, or one of proxy-addr's names for a range (loopback, linklocal, uniquelocal). */
+function isProxyAdres(d: string): boolean {
+  if (d === 'loopback' || d === 'linklocal' || d === 'uniquelocal') return true;
+  const [adres = '', prefix, ...rest] = d.split('/');
+  const versie = isIP(adres);
+  if (versie === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (versie === 4 ? 32 : 128);
+}
 
 /** Every variable the service reads; nothing else in the code touches process.env. */
 const schema = z.object({
@@ -45,11 +56,30 @@ const schema = z.object({
   /** Failed key checks one client may make per window before further failures get a 429. */
   MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),
   MISLUKTE_SLEUTELS_VENSTER_SECONDEN: z.coerce.number().int().min(1).default(60),
-  /** Behind a load balancer: `true`, or the proxies' addresses/CIDRs (comma-separated) to trust X-Forwarded-For from. */
+  /**
+   * Behind a load balancer: how many proxies stand in front (a hop count), or their addresses/CIDRs
+   * (comma-separated), to take the client address from X-Forwarded-For. Never "trust everything": the
+   * leftmost entries are written by the client (docs/operations.md).
+   */
   TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v)),
+    .transform((v, ctx): false | number | string => {
+      const w = v.trim();
+      if (w === '' || w === 'false' || w === '0') return false;
+      if (/^\d{1,2}$/.test(w)) return Number(w);
+      const delen = w.split(',').map((d) => d.trim());
+      if (delen.every(isProxyAdres)) return delen.join(',');
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          w === 'true'
+            ? '`true` (trust every X-Forwarded-For entry, which the client writes) is not allowed: ' +
+              'set the number of proxies in front (e.g. 1) or their addresses/CIDRs'
+            : 'must be the number of proxies in front (e.g. 1) or their addresses/CIDRs, comma-separated',
+      });
+      return z.NEVER;
+    }),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const catalogue = {
   ONGELDIGE_JSON: { status: 400, title: 'De body is geen geldige JSON' },
+  ONGELDIGE_URL: { status: 400, title: 'De URL kan niet worden gelezen' },
+  ONGELDIGE_AANVRAAG: { status: 400, title: 'De HTTP-aanvraag kan niet worden gelezen' },
   NIET_GEAUTORISEERD: { status: 401, title: 'Sleutel ontbreekt, is onbekend of is ingetrokken' },
   OPERATOR_NIET_GEAUTORISEERD: { status: 401, title: 'Operatortoken ontbreekt of is onjuist' },
   HANDTEKENING_ONGELDIG: { status: 401, title: 'De webhook-handtekening ontbreekt of klopt niet' },
@@ -15,10 +17,13 @@ export const catalogue = {
   BERICHT_ID_HERGEBRUIKT: { status: 409, title: 'Dit berichtId is eerder gebruikt met een andere inhoud' },
   BOOM_NUMMER_IN_GEBRUIK: { status: 409, title: 'Dit Boom-leerlingnummer hoort al bij een andere leerling' },
   FOUT_NIET_OPEN: { status: 409, title: 'Deze foutmelding is niet meer open' },
+  AANVRAAG_TE_TRAAG: { status: 408, title: 'De aanvraag kwam niet op tijd binnen' },
   TE_GROOT: { status: 413, title: 'De body is groter dan toegestaan' },
+  URI_TE_LANG: { status: 414, title: 'Een deel van de URL is langer dan toegestaan' },
   CONTENT_TYPE_NIET_ONDERSTEUND: { status: 415, title: 'Alleen application/json wordt geaccepteerd' },
   VALIDATIE_MISLUKT: { status: 422, title: 'De aanvraag voldoet niet aan het schema' },
   TE_VEEL_VERZOEKEN: { status: 429, title: 'Te veel verzoeken' },
+  HEADERS_TE_GROOT: { status: 431, title: 'De headers zijn groter dan toegestaan' },
   INTERNE_FOUT: { status: 500, title: 'Internal Server Error' },
   DATABASE_ONBEREIKBAAR: { status: 503, title: 'De database is tijdelijk niet bereikbaar' },
   ANTWOORDTIJD_VERSTREKEN: { status: 503, title: 'De database kon de aanvraag niet op tijd aannemen' },

@@ -69,8 +69,12 @@ t.test('the OpenAPI document names every code Boom and operators can meet', asyn
 
   // Each error status of a route names its codes, and every catalogue code a route can answer is there.
   t.match(codes(resultaten), {
-    '400': ['ONGELDIGE_JSON'],
+    '400': ['ONGELDIGE_AANVRAAG', 'ONGELDIGE_JSON', 'ONGELDIGE_URL'],
     '401': ['HANDTEKENING_ONGELDIG', 'NIET_GEAUTORISEERD'],
+    '405': ['METHODE_NIET_TOEGESTAAN'],
+    '408': ['AANVRAAG_TE_TRAAG'],
+    '414': ['URI_TE_LANG'],
+    '431': ['HEADERS_TE_GROOT'],
     '409': ['BERICHT_ID_HERGEBRUIKT'],
     '413': ['TE_GROOT'],
     '415': ['CONTENT_TYPE_NIET_ONDERSTEUND'],
@@ -91,6 +95,15 @@ t.test('the OpenAPI document names every code Boom and operators can meet', asyn
     'NIET_GEAUTORISEERD',
   ]);
   t.notOk(codes(doc.paths['/v1/boom/koppeling'].post)['409'], 'the handshake has no berichtId to reuse');
+  // Every code of the catalogue is answered by some route, and so documented there.
+  const { catalogue } = await import('../src/errors.js');
+  const gedocumenteerd = new Set<string>();
+  for (const pad of Object.values(doc.paths) as Array<Record<string, Parameters<typeof codes>[0]>>) {
+    for (const operation of Object.values(pad)) {
+      for (const lijst of Object.values(codes(operation))) for (const c of lijst) gedocumenteerd.add(c);
+    }
+  }
+  t.same([...gedocumenteerd].sort(), Object.keys(catalogue).sort(), 'every catalogue code is documented');
   t.notOk(codes(doc.paths['/v1/boom/resultaten'].post)['401']?.includes('OPERATOR_NIET_GEAUTORISEERD'));
 });
 

@@ -57,6 +57,10 @@ export async function authenticeerKoppeling(
   mislukt: { teller: MislukteSleutels; max: number },
 ): Promise<void> {
   const token = bearerToken(request.headers.authorization);
+  // A client over the failed-key limit is refused before any lookup, unless it brings what could be an
+  // issued key: that one is still looked up, since a valid key is never held up.
+  const resterend = mislukt.teller.geblokkeerd(request.ip, mislukt.max);
+  if (resterend > 0 && !(token && SLEUTEL_VORM.test(token))) throw teVeel(resterend);
   const hash = hashSleutel(token ?? '');
   const sleutel = await zoekSleutel(hash);
   if (!gelijkeHash(sleutel?.sleutel_hash, hash) || token === undefined || !sleutel) {
@@ -81,10 +85,15 @@ async function teVeelMislukt(request: FastifyRequest, mislukt: { teller: Mislukt
     request.log.warn({ err: { message: (err as Error).message } }, 'failed-key counter unavailable');
     return;
   }
-  if (telling.aantal > mislukt.max) {
-    throw new AppError('TE_VEEL_VERZOEKEN', {
-      detail: 'Te veel mislukte sleutels van dit adres; probeer het later opnieuw',
-      headers: { 'retry-after': String(telling.resterendSeconden) },
-    });
-  }
+  if (telling.aantal > mislukt.max) throw teVeel(telling.resterendSeconden);
+}
+
+/** The shape of every autorisatiesleutel issued (`nieuweSleutel('bk')`: `bk_` + 32 bytes base64url). */
+const SLEUTEL_VORM = /^bk_[A-Za-z0-9_-]{43}$/;
+
+function teVeel(resterendSeconden: number): AppError {
+  return new AppError('TE_VEEL_VERZOEKEN', {
+    detail: 'Te veel mislukte sleutels van dit adres; probeer het later opnieuw',
+    headers: { 'retry-after': String(resterendSeconden) },
+  });
 }

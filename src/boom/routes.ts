@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { leesRest } from '../plugins/body-rest.js';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
@@ -92,6 +93,8 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   });
 
   app.setErrorHandler(async (err, request: FastifyRequest, reply: FastifyReply) => {
+    // The rest of a refused body is read first, so the sender gets this answer, not a reset (a 413 above all).
+    await leesRest(request, reply);
     const appErr = toAppError(err);
     const koppeling = request.koppeling;
     // Where signing is on, only a request with a valid signature is recorded (not an unverified 413).

@@ -9,8 +9,23 @@ declare module 'fastify' {
   }
 }
 
-/** What every route may answer, whatever its scope: an unreadable request, the database away, a fault. */
-const OVERAL: ErrorCode[] = ['ONGELDIGE_JSON', 'INTERNE_FOUT', 'DATABASE_ONBEREIKBAAR', 'NIET_BESCHIKBAAR'];
+/**
+ * What every route may answer, whatever its scope: what the framework answers before the route runs (an
+ * unreadable request or URL, a wrong method, a path or headers too long, a request too slow; plugins/
+ * framework.ts), an unreadable body, the database away, a fault.
+ */
+const OVERAL: ErrorCode[] = [
+  'ONGELDIGE_AANVRAAG',
+  'ONGELDIGE_URL',
+  'ONGELDIGE_JSON',
+  'METHODE_NIET_TOEGESTAAN',
+  'AANVRAAG_TE_TRAAG',
+  'URI_TE_LANG',
+  'HEADERS_TE_GROOT',
+  'INTERNE_FOUT',
+  'DATABASE_ONBEREIKBAAR',
+  'NIET_BESCHIKBAAR',
+];
 
 /** What each trust scope adds: its key check and what its request bodies may break. */
 const PER_SCOPE: Record<string, ErrorCode[]> = {

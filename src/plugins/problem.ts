@@ -41,6 +41,10 @@ export function toAppError(err: unknown): AppError {
       return new AppError('ONGELDIGE_JSON');
     case 'FST_ERR_NOT_FOUND':
       return new AppError('NIET_GEVONDEN');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('ONGELDIGE_URL');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('URI_TE_LANG');
   }
   if (e instanceof SyntaxError && e.statusCode === 400) return new AppError('ONGELDIGE_JSON');
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

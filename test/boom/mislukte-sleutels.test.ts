@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { geheugenTeller, redisTeller } from '../../src/boom/mislukte-sleutels.js';
+import { geheugenTeller, MAX_CLIENTS, redisTeller } from '../../src/boom/mislukte-sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
@@ -90,3 +90,88 @@ t.test('with Redis unreachable the check fails open: 401, not 500', async (t) =>
     t.equal(res.statusCode, 401);
   }
 });
+
+t.test(
+  'the in-memory counter is a bounded LRU: the least recently failing client is forgotten',
+  async (t) => {
+    const teller = geheugenTeller({ maxFouten: 5, vensterSeconden: 60 }, () => 0, 3);
+    for (const c of ['a', 'b', 'c', 'a']) await teller.registreer(c);
+    await teller.registreer('d'); // four clients in a capacity of three: b, the least recent, goes
+    t.equal((await teller.registreer('a')).aantal, 3, 'a was used recently and kept its count');
+    t.equal((await teller.registreer('c')).aantal, 2);
+    t.equal((await teller.registreer('b')).aantal, 1, 'b was forgotten and starts again');
+  },
+);
+
+t.test('a flood of distinct addresses costs O(1) per failure, not a scan', async (t) => {
+  const teller = geheugenTeller({ maxFouten: 5, vensterSeconden: 600 });
+  const perFout = async (van: number, tot: number) => {
+    const start = performance.now();
+    for (let i = van; i < tot; i++) await teller.registreer(`c${i}`);
+    return (performance.now() - start) / (tot - van);
+  };
+  // Up to the capacity, then past it with every window still open: a scan of all entries per failure
+  // (as before) makes each later failure a hundred times dearer; the machine's load varies, hence the margin.
+  const tot = await perFout(0, MAX_CLIENTS);
+  const daarna = await perFout(MAX_CLIENTS, MAX_CLIENTS + 5_000);
+  t.ok(
+    daarna < 10 * tot + 0.05,
+    `${tot.toFixed(4)} ms per failure up to the capacity, ${daarna.toFixed(4)} past it`,
+  );
+  t.equal((await teller.registreer(`c${MAX_CLIENTS + 4_999}`)).aantal, 2, 'the newest are kept');
+  t.equal((await teller.registreer('c0')).aantal, 1, 'the oldest were dropped');
+});
+
+/** Holds an exclusive lock on the key table: any key lookup now waits (statement_timeout is 30 s). */
+async function sleuteltabelOp(ctx: Awaited<ReturnType<typeof buildTestApp>>) {
+  const c = await ctx.sql.connect();
+  await c.query('BEGIN');
+  await c.query('LOCK TABLE koppeling_sleutels IN ACCESS EXCLUSIVE MODE');
+  return async () => {
+    await c.query('ROLLBACK');
+    c.release();
+  };
+}
+
+for (const variant of ['memory', 'redis'] as const) {
+  t.test(`${variant}: a client over the limit is refused before the key lookup`, async (t) => {
+    const teller =
+      variant === 'redis'
+        ? redisTeller(REDIS_URL, { maxFouten: 2, vensterSeconden: 60 }, `test-${randomUUID()}`)
+        : undefined;
+    const ctx = await buildTestApp(
+      t,
+      { MISLUKTE_SLEUTELS_MAX: '2' },
+      teller ? { mislukteSleutels: teller } : {},
+    );
+    const s = await standaardSchool(ctx);
+    const koppeling = (authorization: string) =>
+      ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: { authorization } });
+    t.same(
+      [(await koppeling('Bearer fout')).statusCode, (await koppeling('Bearer fout')).statusCode],
+      [401, 401],
+    );
+    const vrij = await sleuteltabelOp(ctx);
+    try {
+      const start = performance.now();
+      const res = await koppeling('Bearer fout');
+      t.equal(res.statusCode, 429, 'refused while any lookup would wait on the lock');
+      t.ok(performance.now() - start < 2_000, 'at once: no database query');
+      t.match(res.headers['retry-after'], /^\d+$/);
+      t.match(res.json(), { code: 'TE_VEEL_VERZOEKEN' });
+      t.equal((await koppeling('')).statusCode, 429, 'no key at all');
+    } finally {
+      await vrij();
+    }
+    // Something shaped like an issued key is still looked up: a valid one passes, an unknown one is a 429.
+    t.equal((await koppeling(s.auth.authorization)).statusCode, 200, 'a valid key is never held up');
+    t.equal((await koppeling(`Bearer bk_${'A'.repeat(43)}`)).statusCode, 429);
+    const other = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/boom/koppeling',
+      headers: { authorization: 'Bearer fout' },
+      remoteAddress: '10.9.8.7',
+    });
+    t.equal(other.statusCode, 401, 'another client has its own count');
+  });
+}
