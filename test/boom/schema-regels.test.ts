@@ -175,6 +175,15 @@ t.test('afnamedatum: YYYY-MM-DD, a real date, no later than tomorrow; each with 
   t.ok(ok((r) => (r.afnamedatum = '2020-01-01')));
 });
 
+t.test('tomorrow is counted in Europe/Amsterdam, across midnight and daylight saving', async (t) => {
+  t.equal(morgenInAmsterdam(new Date('2026-02-03T22:59:59Z')), '2026-02-04', '23:59 in winter (UTC+1)');
+  t.equal(morgenInAmsterdam(new Date('2026-02-03T23:00:00Z')), '2026-02-05', 'already the 4th in Amsterdam');
+  t.equal(morgenInAmsterdam(new Date('2026-07-01T21:59:59Z')), '2026-07-02', '23:59 in summer (UTC+2)');
+  t.equal(morgenInAmsterdam(new Date('2026-07-01T22:00:00Z')), '2026-07-03');
+  t.equal(morgenInAmsterdam(new Date('2026-12-31T23:30:00Z')), '2027-01-02', 'over the turn of the year');
+  t.equal(morgenInAmsterdam(new Date('2028-02-28T12:00:00Z')), '2028-02-29', 'a leap day');
+});
+
 t.test('morgenInAmsterdam() without a date is tomorrow now, also asked again', async (t) => {
   const verwacht = morgenInAmsterdam(new Date());
   t.equal(morgenInAmsterdam(), verwacht);
