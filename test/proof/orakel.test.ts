@@ -289,7 +289,8 @@ const voorbeelden: Stap[][] = [
   [L(r({ revisie: 2, nummer: 'N3' })), L(r({ revisie: 1, nummer: 'N3' })), { soort: 'nummer' }],
 ];
 
-const RUNS = 24;
+/** Cases per run (examples included); ORAKEL_RUNS=<n> for a longer soak. About a second each on two cores. */
+const RUNS = Number(process.env.ORAKEL_RUNS ?? 24);
 const STAPPEN = 10;
 
 // ---------------------------------------------------------------------------------------------------
