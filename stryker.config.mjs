@@ -12,6 +12,7 @@ const groepen = {
       'test/verwerking/beslissing.test.ts',
       'test/verwerking/inhoud.test.ts',
       'test/verwerking/foutboek.test.ts',
+      'test/verwerking/foutboek-regels.test.ts',
     ],
   },
   schema: {
