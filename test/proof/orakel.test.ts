@@ -278,7 +278,13 @@ const voorbeelden: Stap[][] = [
       r({ key: 'K3', toets: 'X' }),
       r({ revisie: 2, onderdeel: 'O2' }),
     ),
-    L(r({ key: 'K3', toets: 'X', onderdeel: 'O2' }), r({ key: 'K2', revisie: 2, nummer: 'N4' })),
+    // Several lookups failing at once: the first in the contract's order decides.
+    L(
+      r({ key: 'K3', toets: 'X', onderdeel: 'O2' }),
+      r({ key: 'K2', revisie: 2, nummer: 'N4', toets: 'X' }),
+      r({ key: 'K2', revisie: 3, nummer: 'N2', onderdeel: 'O2' }),
+      r({ key: 'K2', revisie: 4, nummer: 'N2', toets: 'X' }),
+    ),
     { soort: 'nummer' },
     { soort: 'toetsdoel' },
     { soort: 'toets' },
