@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { aanlevering, maakLeerling, maakToets, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
@@ -91,7 +91,7 @@ async function post(ctx: TestContext, auth: Record<string, string>, body: unknow
   });
 }
 
-async function opzet(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function opzet(t: Test) {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '5550001' });

@@ -33,7 +33,7 @@ t.test('aanleveringHashes: the delivery and each result, as inhoudHash gives the
     ['a nested resultaten', { a: { resultaten: [] }, berichtId: 'b', resultaten: [r1, r2] }],
     ['a nested resultaten after', { berichtId: 'b', resultaten: [r1], z: { resultaten: [] } }],
   ] as const) {
-    const h = aanleveringHashes(aanlevering as { resultaten: unknown[] });
+    const h = aanleveringHashes(aanlevering as unknown as { resultaten: unknown[] });
     t.same(h.geheel, inhoudHash(aanlevering), `${naam}: the delivery`);
     t.same(
       h.perResultaat,
