@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import t from 'tap';
+import { aanleveringHashes, canoniek, inhoudHash } from '../../src/verwerking/inhoud.js';
+
+// "Same content" is the same canonical JSON (sorted keys, no spaces), hashed with SHA-256.
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+t.test('canoniek: sorted keys at every depth, arrays in order', async (t) => {
+  t.equal(canoniek({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
+  t.equal(canoniek({ a: undefined, b: 'x' }), '{"b":"x"}');
+  t.equal(canoniek(undefined), 'null');
+  t.equal(canoniek('x'), '"x"');
+});
+
+t.test('inhoudHash: SHA-256 of the canonical form; every difference counts', async (t) => {
+  t.same(inhoudHash({ b: 1, a: 2 }), sha('{"a":2,"b":1}'));
+  t.same(inhoudHash({ a: 2, b: 1 }), inhoudHash({ b: 1, a: 2 }));
+  t.notSame(inhoudHash({ a: { v: 'A' } }), inhoudHash({ a: { v: 'B' } }));
+  t.notSame(inhoudHash({ a: [1, 2] }), inhoudHash({ a: [2, 1] }));
+  t.notSame(inhoudHash({ a: 1 }), inhoudHash({ a: 1, b: null }));
+});
+
+t.test('aanleveringHashes: the delivery and each result, as inhoudHash gives them', async (t) => {
+  const r1 = { resultaatKey: 'K1', toets: { versie: 'A', code: 'X' } };
+  const r2 = { revisie: 2, resultaatKey: 'K2' };
+  for (const [naam, aanlevering] of [
+    ['two results', { verzondenOp: 'v', resultaten: [r1, r2], berichtId: 'b' }],
+    ['one result', { berichtId: 'b', resultaten: [r1] }],
+    ['no results', { berichtId: 'b', resultaten: [] }],
+    ['results last', { a: 1, resultaten: [r2, r1] }],
+    // Not a plain envelope: the marker occurs twice, so the slow, sure way is taken.
+    ['a nested resultaten', { a: { resultaten: [] }, berichtId: 'b', resultaten: [r1, r2] }],
+    ['a nested resultaten after', { berichtId: 'b', resultaten: [r1], z: { resultaten: [] } }],
+  ] as const) {
+    const h = aanleveringHashes(aanlevering as unknown as { resultaten: unknown[] });
+    t.same(h.geheel, inhoudHash(aanlevering), `${naam}: the delivery`);
+    t.same(
+      h.perResultaat,
+      aanlevering.resultaten.map((r) => inhoudHash(r)),
+      `${naam}: each result`,
+    );
+  }
+  t.same(
+    aanleveringHashes({ resultaten: [r1, r2] }).geheel,
+    sha(
+      '{"resultaten":[{"resultaatKey":"K1","toets":{"code":"X","versie":"A"}},{"resultaatKey":"K2","revisie":2}]}',
+    ),
+    'byte for byte',
+  );
+});
