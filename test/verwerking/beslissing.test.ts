@@ -55,7 +55,7 @@ t.test('the lookups, in order, each with its code, melding and pupil', async (t)
   );
   t.same(beslis({ ...basis, leerling: { leerlingId: 'LL-1', toetsdoel: null } }), {
     status: 'fout',
-    fout: { code: 'GEEN_TOETSDOEL', melding: 'Leerling LL-1 heeft geen toetsdoel' },
+    fout: { code: 'GEEN_TOETSDOEL', melding: 'De leerling met Boom-leerlingnummer 48… heeft geen toetsdoel' },
     leerlingId: 'LL-1',
   });
   t.same(
