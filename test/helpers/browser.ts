@@ -121,5 +121,5 @@ export async function rijen(ctx: TestContext, sql: string, params: unknown[] = [
 
 /** The text of the first match, with its white space folded. */
 export async function tekstVan(page: Page, selector: string): Promise<string> {
-  return (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }

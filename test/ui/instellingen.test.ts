@@ -66,8 +66,12 @@ t.test('Stap 5 on the page: unticking BOOM WIJZIGINGEN VERWERKEN skips the next 
     'overgeslagen 1',
     'verwerkt 1',
   ]);
+  // Stap 4 on the same screen: the catalogue's tests, ticked to activate.
   await page.getByRole('link', { name: 'Koppeling en instellingen' }).click();
-  await page.getByLabel('BOOM WIJZIGINGEN VERWERKEN').waitFor();
+  await page.getByLabel('Toets BLVS-SP (BLVS-SP, spelling)').check();
+  await page.getByRole('button', { name: 'Opslaan' }).nth(1).click();
+  await page.getByText('Opgeslagen: 1 toets geactiveerd.').waitFor();
+  t.same(await rijen(ctx, 'SELECT toets_code FROM schooltoetsen'), [{ toets_code: 'BLVS-SP' }]);
   await schermafdruk(page, 'school');
   t.same(paginaFouten, []);
 });

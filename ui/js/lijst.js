@@ -1,3 +1,4 @@
+import { ApiFout } from './api.js';
 import { bericht, h, vervang } from './dom.js';
 
 /**
@@ -56,15 +57,20 @@ export function gepagineerd({ laad, rij, leeg, kolommen, naam }) {
       if (lichaam.children.length === 0) vervang(staat, h('p', { class: 'leeg' }, leeg));
     } catch (e) {
       if (deze !== generatie) return;
+      // A fault in the page itself is not the API's: it is said here and thrown on (to the console, and to
+      // the browser tests, which fail on it).
+      const melding =
+        e instanceof ApiFout ? e.message : 'Er ging iets mis op deze pagina. Herlaad de pagina.';
       vervang(
         staat,
         bericht(
           'fout',
-          e.message,
+          melding,
           ' ',
           h('button', { type: 'button', onclick: () => haal(cursor) }, 'Opnieuw proberen'),
         ),
       );
+      if (!(e instanceof ApiFout)) throw e;
     }
   }
 

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { aantal, bericht, h, kopieer, tijd, veld, vervang } from './dom.js';
+import { aantal, bericht, h, kopieer, nieuwId, tijd, veld, vervang } from './dom.js';
 import { gepagineerd } from './lijst.js';
 import { schoolKop } from './school-kop.js';
 
@@ -105,7 +105,7 @@ function koppelingBlok(school) {
   const k = school.koppeling;
   const uitkomst = h('div', { 'aria-live': 'polite' });
   const ondertekening =
-    typeof k.ondertekening === 'boolean' ? (k.ondertekening ? 'aan' : 'uit') : 'zie Boom-instellingen';
+    typeof k.ondertekening === 'boolean' ? (k.ondertekening ? 'aan' : 'uit') : 'niet bekend';
   const vervolg = (fn) => async () => {
     try {
       await fn();
