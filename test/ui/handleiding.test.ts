@@ -108,7 +108,7 @@ t.test('the manual on the page: a school and a key, an unknown Boom number, fixe
   await page.getByRole('link', { name: 'Aanbiedingen' }).click();
   await page.locator('svg.grafiek').waitFor();
   t.same(await page.locator('ul.tellers li').allTextContents(), [
-    '1 aanbiedingen',
+    '1 aanbieding',
     '1 verwerkt',
     '0 dubbel',
     '0 verouderd',

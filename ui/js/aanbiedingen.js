@@ -118,7 +118,7 @@ async function laadOverzicht(el, school) {
   const tellers = h(
     'ul',
     { class: 'tellers', 'aria-label': 'Resultaten per status' },
-    h('li', {}, h('strong', {}, aanbiedingen), ' aanbiedingen'),
+    h('li', {}, h('strong', {}, aanbiedingen), aanbiedingen === 1 ? ' aanbieding' : ' aanbiedingen'),
     STATUSSEN.map((k) =>
       h(
         'li',
