@@ -16,8 +16,13 @@ t.test('GET / leads to the page; its files are served with the strict CSP', asyn
   t.equal(pagina.statusCode, 200);
   t.match(pagina.headers['content-type'], /^text\/html/);
   t.equal(pagina.headers['content-security-policy'], STRIKT);
-  t.match(pagina.body, /<script type="module" src="\.\/js\/app\.js"><\/script>/);
+  t.match(pagina.body, /<script type="module" src="\/testcentrum\/js\/app\.js"><\/script>/);
   t.notMatch(pagina.body, /<script>|style=/, 'no inline script or style in the page');
+
+  // Without the slash (the router ignores it) the same page, whose absolute asset paths still resolve.
+  const zonderSlash = await app.inject({ method: 'GET', url: '/testcentrum' });
+  t.equal(zonderSlash.statusCode, 200);
+  t.equal(zonderSlash.body, pagina.body);
 
   const js = await app.inject({ method: 'GET', url: '/testcentrum/js/app.js' });
   t.equal(js.statusCode, 200);
