@@ -19,6 +19,8 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && n
 # src/db/migrate.ts reads new URL('../../migrations/', import.meta.url) from dist/db/: /app/migrations.
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# dist/ui/plugin.js serves the BOOM TESTCENTRUM page from new URL('../../ui/', import.meta.url): /app/ui.
+COPY ui ./ui
 # Without OPERATOR_TOKEN the service writes its token to ./.data/operator-token: let it.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node

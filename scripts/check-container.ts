@@ -199,6 +199,17 @@ check(
   `image has the migrations where dist/db/migrate.js reads them (${imageMigrations}: ${sqlFiles.length} files)`,
 );
 
+// The BOOM TESTCENTRUM page's files (ui/) are found the same way, from dist/ui/plugin.js.
+const { UI_MAP } = (await import(
+  pathToFileURL(fromRoot('dist/ui/plugin.js')).href
+)) as typeof import('../src/ui/plugin.js');
+const imageUi = path.posix.resolve(final.workdir, 'dist/ui', path.relative(fromRoot('dist/ui'), UI_MAP));
+const uiRepo = inImage(imageUi);
+check(
+  uiRepo !== undefined && existsSync(fromRoot(path.join(uiRepo, 'index.html'))),
+  `image has the page where dist/ui/plugin.js serves it from (${imageUi}/index.html)`,
+);
+
 // --- the HEALTHCHECK command, run for real against a stand-in server ----------------------------------
 
 async function healthcheckExit(status: number): Promise<number> {

@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: a realistic day of the coupling, told step by step.
  *
- * Against a running service: DEMO_URL=http://127.0.0.1:3000 OPERATOR_TOKEN=… npm run demo
- * Without DEMO_URL it starts the service itself (embedded PostgreSQL in a temporary folder) and stops it after.
+ * Against a running service: `npm run demo -- --url http://localhost:3000` (or DEMO_URL=…); the operator
+ * token comes from OPERATOR_TOKEN, else from ./.data/operator-token (where `npm start` keeps it). The demo's
+ * school stays behind, so the BOOM TESTCENTRUM page (http://localhost:3000/) has a day of traffic to show.
+ * Without a URL it starts the service itself (embedded PostgreSQL in a temporary folder) and stops it after.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -79,11 +81,28 @@ function samenvatting(body: unknown): string {
   return '';
 }
 
+/** `--url <url>` (or `--url=<url>`), else DEMO_URL. */
+function gegevenUrl(): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.findIndex((a) => a === '--url' || a.startsWith('--url='));
+  if (i === -1) return process.env.DEMO_URL || undefined;
+  const url = args[i]!.includes('=') ? args[i]!.slice('--url='.length) : args[i + 1];
+  if (!url) throw new Error('--url needs the address of the running service, e.g. http://localhost:3000');
+  return url.replace(/\/+$/, '');
+}
+
+async function tokenVan(url: string | undefined): Promise<string | undefined> {
+  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
+  if (!url) return undefined;
+  return (await readFile(path.join('.data', 'operator-token'), 'utf8').catch(() => undefined))?.trim();
+}
+
 async function main() {
-  const own = process.env.DEMO_URL ? undefined : await startService();
-  const base = process.env.DEMO_URL ?? own!.url;
-  const token = process.env.OPERATOR_TOKEN ?? own?.token;
-  if (!token) throw new Error('set OPERATOR_TOKEN to the service operator token');
+  const url = gegevenUrl();
+  const own = url ? undefined : await startService();
+  const base = url ?? own!.url;
+  const token = (await tokenVan(url)) ?? own?.token;
+  if (!token) throw new Error('set OPERATOR_TOKEN to the service operator token (or run from its folder)');
   const beheer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   async function call(
@@ -227,6 +246,7 @@ async function main() {
   console.log('-'.repeat(w.stap + w.verzoek + w.status + 20));
   for (const s of stappen) console.log(regel(s));
   console.log('\n● = rode stip in de Doorstroomgrafiek (toets geactiveerd bij de school)');
+  if (url) console.log(`\nDe demo-school staat nu in BOOM TESTCENTRUM: ${base}/`);
 
   // The story is also a black-box check of the contract against a started service (CI runs it).
   const afwijkingen = stappen.flatMap((s) => {
@@ -235,9 +255,16 @@ async function main() {
       ? []
       : [`${s.stap}: ${s.status} ${s.uitkomst}`];
   });
-  if (afwijkingen.length > 0) {
+  if (
+    afwijkingen.length > 0 &&
+    // With --url the service may hold an earlier run's catalogue: then this is a note, not a failure.
+    !process.argv.some((a) => a === '--url' || a.startsWith('--url='))
+  ) {
     console.error(`\nNot as the contract says:\n  ${afwijkingen.join('\n  ')}`);
     process.exitCode = 1;
+  } else if (afwijkingen.length > 0) {
+    // A service that already holds the catalogue (an earlier run) answers some steps differently.
+    console.log(`\nAnders dan op een lege service (de catalogus was er al):\n  ${afwijkingen.join('\n  ')}`);
   }
 }
 

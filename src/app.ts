@@ -17,6 +17,7 @@ import { clientErrorHandler, frameworkErrors, nietGevonden } from './plugins/fra
 import { registreerJsonParser } from './plugins/json-body.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { handleError } from './plugins/problem.js';
+import { uiPlugin } from './ui/plugin.js';
 
 export interface AppOptions {
   config: Config;
@@ -96,10 +97,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler(nietGevonden);
 
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // A strict CSP for every answer, the BOOM TESTCENTRUM page first: only files from this origin, no inline
+  // script or style, no frames, nothing sent elsewhere. /docs (swagger-ui) lives with it too: its scripts
+  // and styles are files, its icons data: images.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+      },
+    },
+  });
   await app.register(dbPlugin, { handle: opts.db });
   await app.register(metricsPlugin, { pool: opts.db.pool });
   await app.register(docsPlugin);
+  await app.register(uiPlugin);
 
   // The zod compilers live in this scope, not on the root, so third-party routes keep their own schemas.
   await app.register(async (api) => {
