@@ -29,6 +29,7 @@ const schema = z.object({
   INGEST_PARALLEL: z.coerce.number().int().min(1).max(50).default(2),
   REDIS_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),
+  BEWAARTERMIJN_WIJZIGINGEN_DAGEN: z.coerce.number().int().min(1).default(30),
   /** Failed key checks one client may make per window before further failures get a 429. */
   MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),
   MISLUKTE_SLEUTELS_VENSTER_SECONDEN: z.coerce.number().int().min(1).default(60),

@@ -10,6 +10,8 @@ import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
 import { createLogger } from './logger.js';
 import { verwijderOudeBerichten } from './retentie.js';
+import { planGrens } from './wijzigingen/grens.js';
+import { verwijderOudeWijzigingen } from './wijzigingen/retentie.js';
 
 /** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
 async function main(): Promise<void> {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let app: FastifyInstance | undefined;
   let retentie: NodeJS.Timeout | undefined;
+  let stopGrens = () => {};
 
   const stopEmbedded = async () => {
     const server = embedded;
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     else log.info({ signal }, 'shutting down: finishing requests in flight');
     // Stop accepting, let requests in flight finish, close the pool (onClose), then the embedded server.
     clearInterval(retentie);
+    stopGrens();
     if (app) await app.close();
     await stopEmbedded();
   });
@@ -54,6 +58,8 @@ async function main(): Promise<void> {
     app = await buildApp({ config, db, logger: log, operatorToken, mislukteSleutels });
     await app.listen({ host: config.HOST, port: config.PORT });
     retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
+    wijzigingenRetentie(app, config.BEWAARTERMIJN_WIJZIGINGEN_DAGEN);
+    stopGrens = planGrens(app.db, app.log);
   } catch (err) {
     log.fatal({ err: { message: (err as Error).message } }, 'could not start');
     if (app) await app.close().catch(() => {});
@@ -76,6 +82,16 @@ function planRetentie(app: FastifyInstance, dagen: number): NodeJS.Timeout {
   const timer = setInterval(run, 24 * 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/** The feed's part of the retention run (src/wijzigingen/retentie.ts), at start and daily like the bodies'. */
+function wijzigingenRetentie(app: FastifyInstance, dagen: number): void {
+  const run = () =>
+    verwijderOudeWijzigingen(app.db, dagen)
+      .then((verwijderd) => app.log.info({ verwijderd, dagen }, 'retention: old feed rows removed'))
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'feed retention failed'));
+  void run();
+  setInterval(run, 24 * 60 * 60 * 1000).unref();
 }
 
 await main();

@@ -9,6 +9,7 @@ import { leerlingenRoutes } from './leerlingen-routes.js';
 import { normenRoutes } from './normen-routes.js';
 import { resultatenRoutes } from './resultaten-routes.js';
 import { scholenRoutes } from './scholen-routes.js';
+import { wijzigingenRoutes } from './wijzigingen-routes.js';
 
 /**
  * What operators call. The token check is a hook of this plugin scope, so every route registered
@@ -33,4 +34,5 @@ export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = as
   await app.register(foutenRoutes);
   await app.register(aanbiedingenRoutes);
   await app.register(resultatenRoutes);
+  await app.register(wijzigingenRoutes);
 };
