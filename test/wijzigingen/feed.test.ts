@@ -1,5 +1,6 @@
 import pg from 'pg';
 import t from 'tap';
+import { createDb } from '../../src/db/pool.js';
 import { planGrens, zetGrens } from '../../src/wijzigingen/grens.js';
 import { verwijderOudeWijzigingen } from '../../src/wijzigingen/retentie.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
@@ -429,3 +430,16 @@ t.test(
     }
   },
 );
+
+t.test('a bound that cannot be moved is a warning, and the timer keeps trying', async (t) => {
+  const ctx = await buildTestApp(t);
+  const weg = new URL(ctx.url);
+  weg.pathname = '/boomk_bestaat_niet';
+  const handle = createDb(weg.toString(), { max: 1, log: { warn() {}, error() {} } as never });
+  const waarschuwingen: string[] = [];
+  const stop = planGrens(handle.db, { warn: (_o, m) => waarschuwingen.push(m) }, 10);
+  await wachtTot(async () => waarschuwingen.length >= 2, 'two warnings');
+  stop();
+  await handle.close();
+  t.equal(waarschuwingen[0], 'feed bound not moved');
+});
