@@ -166,6 +166,9 @@ BEGIN
     RAISE EXCEPTION 'wijzigingen_grens_zetten() must run before its transaction writes anything';
   END IF;
   SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO v_tot FROM wijzigingen_positie_seq s;
+  -- A committed row has an id below the snapshot's xmax. One above it came with a dump from another server
+  -- (restored here, where ids count from elsewhere) and would hold the bound back: it is dropped.
+  DELETE FROM wijzigingen_grenzen g WHERE g.xid >= pg_snapshot_xmax(pg_current_snapshot());
   IF NOT EXISTS (SELECT 1 FROM wijzigingen_grenzen g WHERE g.tot_positie >= v_tot) THEN
     INSERT INTO wijzigingen_grenzen (xid, tot_positie) VALUES (pg_current_xact_id(), v_tot);
   END IF;

@@ -443,3 +443,21 @@ t.test('a bound that cannot be moved is a warning, and the timer keeps trying', 
   await handle.close();
   t.equal(waarschuwingen[0], 'feed bound not moved');
 });
+
+t.test(
+  'a bound restored from another server (its transaction ids are not ours) does not hold the feed back',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await maakSchool(ctx);
+    await maakToets(ctx);
+    await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
+    await lever(ctx, s.auth, [resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' })]);
+    // As a dump of a busier server would bring it: an id far beyond this server's, covering every positie.
+    await ctx.sql.query(`INSERT INTO wijzigingen_grenzen (xid, tot_positie) VALUES ('900000000000', 1000)`);
+    t.equal((await leesFeed(ctx)).length, 2);
+    const { rows } = await ctx.sql.query(
+      `SELECT count(*)::int AS n FROM wijzigingen_grenzen WHERE xid = '900000000000'`,
+    );
+    t.equal(rows[0].n, 0);
+  },
+);
