@@ -65,12 +65,20 @@ t.test('a slot on the publication boom_koppeling receives the changes of a deliv
     // A change to a table outside the publication is not sent.
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '222' });
 
-    const { rows } = await ctx.sql.query(
-      `SELECT data FROM pg_logical_slot_get_binary_changes($1, NULL, NULL,
-              'proto_version', '1', 'publication_names', 'boom_koppeling')`,
-      [slot],
-    );
-    t.same(tel(rows.map((r) => r.data as Buffer)), {
+    // Decoding reads only WAL that is flushed, and the test server commits with synchronous_commit=off: a
+    // transaction that commits synchronously flushes everything before it.
+    await ctx.sql.query('BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_current_xact_id(); COMMIT');
+    const berichten: Buffer[] = [];
+    for (let poging = 0; poging < 50 && (tel(berichten).wijzigingen?.I ?? 0) < 3; poging++) {
+      const { rows } = await ctx.sql.query(
+        `SELECT data FROM pg_logical_slot_get_binary_changes($1, NULL, NULL,
+                'proto_version', '1', 'publication_names', 'boom_koppeling')`,
+        [slot],
+      );
+      berichten.push(...rows.map((r) => r.data as Buffer));
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    t.same(tel(berichten), {
       aanbiedingen: { I: 1 },
       toetsresultaten: { I: 1 },
       resultaat_revisies: { I: 1 },
