@@ -53,6 +53,7 @@ const schema = z.object({
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
   BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),
+  BEWAARTERMIJN_WIJZIGINGEN_DAGEN: z.coerce.number().int().min(1).default(30),
   /** Failed key checks one client may make per window before further failures get a 429. */
   MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),
   MISLUKTE_SLEUTELS_VENSTER_SECONDEN: z.coerce.number().int().min(1).default(60),

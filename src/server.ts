@@ -11,6 +11,8 @@ import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
 import { createLogger } from './logger.js';
 import { verwijderOudeBerichten } from './retentie.js';
+import { planGrens } from './wijzigingen/grens.js';
+import { verwijderOudeWijzigingen } from './wijzigingen/retentie.js';
 
 /** The only place that listens: config, database (given or embedded), migrations, app, graceful shutdown. */
 async function main(): Promise<void> {
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let app: FastifyInstance | undefined;
   let retentie: NodeJS.Timeout | undefined;
+  let stopGrens = () => {};
 
   const stopEmbedded = async () => {
     const server = embedded;
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
     else log.info({ signal }, 'shutting down: finishing requests in flight');
     // Stop accepting, let requests in flight finish, close the pool (onClose), then the embedded server.
     clearInterval(retentie);
+    stopGrens();
     if (app) await app.close();
     await stopEmbedded();
   });
@@ -63,6 +67,8 @@ async function main(): Promise<void> {
         `ready on ${toonbaar(adres)}: API reference at ${toonbaar(adres)}/docs, operator token ${waarIsHetToken(config)}`,
     });
     retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
+    wijzigingenRetentie(app, config.BEWAARTERMIJN_WIJZIGINGEN_DAGEN);
+    stopGrens = planGrens(app.db, app.log);
   } catch (err) {
     // The reason in the message itself: one readable line on a terminal and in a log collector alike.
     log.fatal(`could not start: ${(err as Error).message}`);
@@ -114,6 +120,16 @@ function planRetentie(app: FastifyInstance, dagen: number): NodeJS.Timeout {
   const timer = setInterval(run, 24 * 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/** The feed's part of the retention run (src/wijzigingen/retentie.ts), at start and daily like the bodies'. */
+function wijzigingenRetentie(app: FastifyInstance, dagen: number): void {
+  const run = () =>
+    verwijderOudeWijzigingen(app.db, dagen)
+      .then((verwijderd) => app.log.info({ verwijderd, dagen }, 'retention: old feed rows removed'))
+      .catch((err) => app.log.warn({ err: { message: (err as Error).message } }, 'feed retention failed'));
+  void run();
+  setInterval(run, 24 * 60 * 60 * 1000).unref();
 }
 
 await main();

@@ -10,6 +10,7 @@ import { lijstenRoutes } from './lijsten-routes.js';
 import { normenRoutes } from './normen-routes.js';
 import { resultatenRoutes } from './resultaten-routes.js';
 import { scholenRoutes } from './scholen-routes.js';
+import { wijzigingenRoutes } from './wijzigingen-routes.js';
 
 /**
  * What operators call. The token check is a hook of this plugin scope, so every route registered
@@ -35,4 +36,5 @@ export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = as
   await app.register(aanbiedingenRoutes);
   await app.register(resultatenRoutes);
   await app.register(lijstenRoutes);
+  await app.register(wijzigingenRoutes);
 };

@@ -136,7 +136,16 @@ export async function startEmbeddedPostgres(
     password,
     persistent: true,
     createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...extraFlags],
+    // wal_level=logical: a logical-replication slot on the publication boom_koppeling (docs/operations.md).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'wal_level=logical',
+      ...extraFlags,
+    ],
     onLog: (m) => {
       stderr.push(String(m));
       if (stderr.length > 50) stderr.shift();

@@ -2,7 +2,10 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embed
 
 const quiet = { info() {}, warn() {} };
 
-/** A throwaway embedded PostgreSQL for a test run, tuned for speed over durability. */
+/**
+ * A throwaway embedded PostgreSQL for a test run, tuned for speed over durability. It has wal_level=logical
+ * like every embedded server (src/db/embedded.ts), so test/proof/logische-replicatie.test.ts runs on it.
+ */
 export async function startEmbeddedTestServer(dataDir: string, port?: number): Promise<EmbeddedDatabase> {
   return startEmbeddedPostgres(
     dataDir,
