@@ -16,7 +16,7 @@ const groepen = {
     ],
   },
   schema: {
-    mutate: ['src/boom/schema.ts'],
+    mutate: ['src/schema/boom.ts'],
     testFiles: ['test/boom/schema-regels.test.ts'],
   },
 };

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { ingestSamen } from '../src/boom/ingest.js';
-import { aanlevering as aanleveringSchema } from '../src/boom/schema.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import type { Database } from '../src/db/types.js';
+import { aanbieding as aanbiedingSchema } from '../src/schema/boom.js';
 import { aanlevering, resultaat, richIn } from './lib/data.js';
 
 const PER = Number(process.env.BENCH_PER_LEVERING_B ?? 500);
@@ -26,9 +26,8 @@ try {
   const scholen = await richIn(c, 4, 150);
   const s = scholen[0]!;
   const gelogd: Array<{ sql: string; parameters: readonly unknown[]; ms: number }> = [];
-  // As the service's pool (src/db/pool.ts): ingest sends its statements pipelined, not through kysely, so
-  // each client's query() is wrapped to log them (a pipelined statement's time includes its wait in line).
-  const pool = new pg.Pool({ connectionString: server.url, max: 2, pipeline: true } as pg.PoolConfig);
+  // Each client's query() is wrapped to log the statements ingest sends through kysely.
+  const pool = new pg.Pool({ connectionString: server.url, max: 2 });
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (sql: string, parameters?: unknown[]) => Promise<unknown>;
     (client as unknown as { query: typeof query }).query = (sql, parameters) => {
@@ -43,7 +42,7 @@ try {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const delivery = (prefix: string) =>
-    aanleveringSchema.parse(
+    aanbiedingSchema.parse(
       JSON.parse(
         aanlevering(
           `${prefix}-bericht`,
@@ -52,11 +51,10 @@ try {
       ),
     );
   // Warm up (plans, caches), then the one that is logged.
-  for (let i = 0; i < 5; i++)
-    await ingestSamen({ db, pool }, [{ schoolId: s.id, aanlevering: delivery(`W${i}`) }]);
+  for (let i = 0; i < 5; i++) await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery(`W${i}`) }]);
   gelogd.length = 0;
   const t0 = performance.now();
-  await ingestSamen({ db, pool }, [{ schoolId: s.id, aanlevering: delivery('E') }]);
+  await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery('E') }]);
   const totaal = performance.now() - t0;
   console.log(
     `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingestSamen(), ${gelogd.length} statements:`,

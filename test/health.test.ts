@@ -120,7 +120,7 @@ t.test(
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     app.setErrorHandler(handleError);
-    app.decorate('begrensdeDb', echt.begrensdeDb);
+    app.decorate('db', echt.db);
     await app.register(healthRoutes, { antwoordtijdMs: 1000, oudsteAanbieding: () => oudste });
     t.teardown(() => app.close());
     t.equal((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);

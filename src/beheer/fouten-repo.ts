@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor, FoutCode, FoutStatus } from '../db/types.js';
+import type { Executor } from '../db/types.js';
+import type { FoutCode, FoutStatus } from '../verwerking/index.js';
 import { tijdSleutel, voorCursor } from './keyset-sql.js';
 
 export interface FoutFilter {

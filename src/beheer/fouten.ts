@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { uitkomst as uitkomstSchema } from '../boom/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import type { Db, FoutCode } from '../db/types.js';
+import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { herverwerkFoutmeldingen, type UitkomstStatus } from '../verwerking/index.js';
+import { uitkomst as uitkomstSchema } from '../schema/boom.js';
+import { type FoutCode, herverwerkFoutmeldingen, type UitkomstStatus } from '../verwerking/index.js';
 import { type FoutRij, leesFout, negeerFout, openFoutIds } from './fouten-repo.js';
 import { foutCode, iso, isUuid } from './schema.js';
 

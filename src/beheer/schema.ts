@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FOUT_CODES } from '../verwerking/types.js';
+import { FOUT_CODES } from '../verwerking/index.js';
 
 /** Every operator route: in the beheer tag, behind the operator token (for the OpenAPI document). */
 export const beheer = { tags: ['beheer'], security: [{ operatortoken: [] }] };

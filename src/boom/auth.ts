@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { Bundelaar } from '../db/bundelaar.js';
 import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
+import { Batcher } from '../lib/batcher.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { zoekSleutels } from './repository.js';
@@ -26,23 +26,24 @@ export function nietGeautoriseerd(): AppError {
 type Sleutel = Awaited<ReturnType<typeof zoekSleutels>>[number];
 
 /**
- * Looks keys up by hash; the lookups of requests that arrive while one is running share one query.
+ * Looks keys up by hash; the lookups of requests that arrive while one is running share one query, bounded
+ * by `begrensd` (ANTWOORDTIJD_MS).
  * Never cached: a withdrawn key is refused from the moment its withdrawal commits.
  */
-export function maakSleutelzoeker(db: Db) {
-  const bundelaar = new Bundelaar<Buffer, Sleutel | undefined>({
+export function maakSleutelzoeker(db: Db, begrensd: <T>(fn: () => Promise<T>) => Promise<T>) {
+  const batcher = new Batcher<Buffer, Sleutel | undefined>({
     parallel: 1,
-    grootte: () => 1,
-    maxGrootte: 200,
-    past: () => true,
-    verwerk: async (hashes) => {
+    size: () => 1,
+    maxSize: 200,
+    fits: () => true,
+    handle: async (hashes) => {
       const gevonden = new Map(
-        (await zoekSleutels(db, hashes)).map((s) => [s.sleutel_hash.toString('hex'), s]),
+        (await begrensd(() => zoekSleutels(db, hashes))).map((s) => [s.sleutel_hash.toString('hex'), s]),
       );
       return hashes.map((h) => ({ status: 'fulfilled' as const, value: gevonden.get(h.toString('hex')) }));
     },
   });
-  return (hash: Buffer) => bundelaar.aanbieden(hash);
+  return (hash: Buffer) => batcher.submit(hash);
 }
 
 export type Sleutelzoeker = ReturnType<typeof maakSleutelzoeker>;

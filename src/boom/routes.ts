@@ -2,20 +2,17 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { metTermijn } from '../db/termijn.js';
 import { leesRest } from '../plugins/body-rest.js';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
+import { aanbieding, aanbiedingAntwoord, aanbiedingAntwoordJson } from '../schema/boom.js';
+import type { AanbiedingAntwoord } from '../verwerking/index.js';
 import { authenticeerKoppeling, maakSleutelzoeker } from './auth.js';
 import { controleerHandtekening, eisHandtekeningKoppen, leesRuweBody } from './handtekening.js';
 import { type Ingest, type IngestOpties, maakIngest, margeVan, STANDAARD_INGEST } from './ingest.js';
 import type { MislukteSleutels } from './mislukte-sleutels.js';
 import { activeerSleutel, registreerAfwijzing } from './repository.js';
-import {
-  type AanleveringAntwoord,
-  aanlevering,
-  aanleveringAntwoord,
-  aanleveringAntwoordJson,
-} from './schema.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,7 +53,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
 
   const ingestOpties = opts.ingest ?? STANDAARD_INGEST;
   const antwoordtijd = ingestOpties.antwoordtijdMs ?? STANDAARD_INGEST.antwoordtijdMs!;
-  const ingest = maakIngest({ db: app.db, pool: app.pool }, ingestOpties, {
+  const ingest = maakIngest(app.db, ingestOpties, {
     bijBundel: (aanbiedingen, wachtend) => {
       app.metrics.bundelGrootte.observe(aanbiedingen);
       app.metrics.wachtendeAanbiedingen.set(wachtend);
@@ -67,10 +64,12 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   opts.bijIngest?.(ingest);
   app.metrics.oudsteAanbieding = ingest.oudste;
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
-  // the ingest bounds its own transactions by each delivery's deadline (src/boom/ingest.ts).
-  const db = app.begrensdeDb(antwoordtijd - margeVan(antwoordtijd));
+  // the ingest bounds its own transactions by each aanbieding's deadline (src/boom/ingest.ts).
+  const binnenAntwoordtijd = <T>(fn: () => Promise<T>) =>
+    metTermijn({ uiterlijk: performance.now() + antwoordtijd - margeVan(antwoordtijd), marge: 0 }, fn);
+  const db = app.db;
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
-  const zoekSleutel = maakSleutelzoeker(db);
+  const zoekSleutel = maakSleutelzoeker(db, binnenAntwoordtijd);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
   // Before parsing: a koppeling that signs only takes signed requests, checked on the raw bytes. An unsigned
   // or wrongly signed request is not parsed (no 400/415/422 for it) and not recorded; the parser then reads
@@ -108,12 +107,14 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
     ) {
       try {
         const berichtId = berichtIdVan(request.body);
-        await registreerAfwijzing(db, {
-          schoolId: koppeling.schoolId,
-          berichtId,
-          status: appErr.status,
-          code: appErr.code,
-        });
+        await binnenAntwoordtijd(() =>
+          registreerAfwijzing(db, {
+            schoolId: koppeling.schoolId,
+            berichtId,
+            status: appErr.status,
+            code: appErr.code,
+          }),
+        );
         app.metrics.aanbiedingen.inc({ status: String(appErr.status) });
       } catch (recordErr) {
         request.log.warn(
@@ -137,17 +138,17 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
           'Nieuwe resultaten en latere revisies (hernormering, correctie, intrekking). Idempotent per berichtId: ' +
           'dezelfde body opnieuw geeft het eerdere antwoord met `Idempotent-Replayed: true`; een andere body 409.',
         security: [{ autorisatiesleutel: [] }],
-        body: aanlevering,
-        response: { 200: aanleveringAntwoord },
+        body: aanbieding,
+        response: { 200: aanbiedingAntwoord },
       },
       // The schema above documents the answer; encoding it with zod cost more than the rest of a small
       // delivery's JSON work (profile-a), so the typed answer is written directly.
-      serializerCompiler: () => (data) => aanleveringAntwoordJson(data as AanleveringAntwoord),
+      serializerCompiler: () => (data) => aanbiedingAntwoordJson(data as AanbiedingAntwoord),
     },
     async (request, reply) => {
       const { antwoord, herhaald } = await ingest.aanbieden({
         schoolId: request.koppeling!.schoolId,
-        aanlevering: request.body,
+        aanbieding: request.body,
         // ANTWOORDTIJD_MS from when the request came in (the key check and parsing count too).
         uiterlijk: performance.now() - reply.elapsedTime + antwoordtijd,
       });
@@ -178,7 +179,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       },
     },
     async (request) => {
-      const school = await activeerSleutel(db, request.koppeling!.sleutelId);
+      const school = await binnenAntwoordtijd(() => activeerSleutel(db, request.koppeling!.sleutelId));
       return { school: { naam: school.naam }, status: 'actief' as const };
     },
   );

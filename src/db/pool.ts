@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
-import { binnenTermijn } from './termijn.js';
+import { binnenTermijn, lopendeTermijn, TermijnVerstreken } from './termijn.js';
 import type { Database } from './types.js';
 
 // `date` columns stay 'YYYY-MM-DD' strings: a test date has no time zone.
@@ -8,9 +8,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export interface DbHandle {
   db: Kysely<Database>;
+  /** The pool under `db`, for its statistics (the metrics). */
   pool: pg.Pool;
-  /** `db` with every wait for a connection and an answer bounded by `ms` (begrensdeDb); else `db` itself. */
-  begrensd?: (ms: number) => Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -32,15 +31,12 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
     // after statement_timeout; query_timeout ends the wait for an answer on a connection whose server is
     // gone without a word (a failover, a half-open socket), and drops that connection. TCP keepalive finds
     // such a connection while it is idle in the pool. The ingest bounds its own statements much tighter
-    // (src/db/transaction.ts, ANTWOORDTIJD_MS).
+    // (termijnPool below, ANTWOORDTIJD_MS).
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     application_name: 'boom-koppeling',
-    // A statement may be sent before the previous one's answer is in (inPijplijnTransactie); a caller that
-    // awaits each statement, as kysely does, sees no difference.
-    pipeline: true,
   });
   // Without a listener an idle client's error (the server restarting) would crash the process.
   pool.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'idle database client failed'));
@@ -51,11 +47,10 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
   pool.on('connect', (client) => {
     client.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'database client failed'));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: termijnPool(pool) }) });
   return {
     db,
     pool,
-    begrensd: (ms) => begrensdeDb(pool, ms),
     async close() {
       await db.destroy();
     },
@@ -63,25 +58,49 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
 }
 
 /**
- * kysely over the same pool, for the requests of Boom (ANTWOORDTIJD_MS): the wait for a connection and every
- * statement's answer are bounded by `ms`. A statement past it fails with 'Query read timeout' and its
- * connection is closed (a pipelined connection cannot be reused with a statement still in flight). Closing
- * it leaves the pool to its owner (`DbHandle.close`).
+ * The pool as kysely sees it, bounded by the deadline of the work it runs for (metTermijn, src/db/termijn.ts;
+ * a Boom request's ANTWOORDTIJD_MS). Outside one it is the pool itself. Inside one:
+ * - the wait for a connection ends at the deadline (TermijnVerstreken), and so does the wait for each
+ *   statement's answer (query_timeout: a dead connection, a statement stuck behind a lock);
+ * - a transaction does not start when too little time is left, and its BEGIN sets statement_timeout and
+ *   lock_timeout to the time left less the margin, so the server ends its statements and lock waits first;
+ * - a connection whose statement failed without an answer from the server (a timeout, a broken socket) is
+ *   in doubt: it takes no further statement (so no COMMIT can follow) and is closed, not reused.
  */
-export function begrensdeDb(pool: pg.Pool, ms: number): Kysely<Database> {
-  const begrensd: PostgresPool = {
+function termijnPool(pool: pg.Pool): PostgresPool {
+  return {
     async connect() {
-      const client = await binnenTermijn(pool.connect(), performance.now() + ms, (c) => c.release());
+      const termijn = lopendeTermijn();
+      if (!termijn) return pool.connect();
+      const einde = termijn.uiterlijk - termijn.marge;
+      const client = await binnenTermijn(pool.connect(), einde, (c) => c.release());
+      let inTwijfel: Error | undefined;
       return {
         // biome-ignore lint/suspicious/noExplicitAny: kysely's two overloads (a statement, a cursor) in one
-        query: ((sql: any, parameters?: readonly unknown[]) =>
-          typeof sql === 'string'
-            ? client.query({ text: sql, values: parameters, query_timeout: ms } as pg.QueryConfig)
-            : client.query(sql)) as never,
-        release: () => client.release(),
+        query: ((sql: any, parameters?: readonly unknown[]) => {
+          if (typeof sql !== 'string') return client.query(sql);
+          if (inTwijfel) return Promise.reject(inTwijfel);
+          const rest = Math.floor(einde - performance.now());
+          let text = sql;
+          if (sql === 'begin') {
+            // Integers computed here, never input: safe to write into the statement.
+            const server = rest - termijn.marge;
+            if (server < termijn.marge)
+              return Promise.reject(new TermijnVerstreken('starting a transaction'));
+            text = `BEGIN; SET LOCAL statement_timeout = ${server}; SET LOCAL lock_timeout = ${server}`;
+          }
+          if (rest < 1) return Promise.reject(new TermijnVerstreken('sending a statement'));
+          const config = { text, values: parameters, query_timeout: rest } as pg.QueryConfig;
+          const p = client.query(config);
+          p.catch((err: unknown) => {
+            if (!(err instanceof pg.DatabaseError))
+              inTwijfel = err instanceof Error ? err : new Error(String(err));
+          });
+          return p;
+        }) as never,
+        release: () => client.release(inTwijfel),
       };
     },
-    end: async () => {},
+    end: () => pool.end(),
   };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: begrensd }) });
 }

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** A deadline passed (ANTWOORDTIJD_MS): nothing was started, or what was started was rolled back. */
 export class TermijnVerstreken extends Error {
   readonly code = 'ANTWOORDTIJD';
@@ -72,4 +74,29 @@ export class Plaatsen {
     // A place that comes after the deadline is passed on at once.
     return binnenTermijn(beurt, uiterlijk, (geef) => geef(), 'waiting for a lane');
   }
+}
+
+/**
+ * When work must be done (ANTWOORDTIJD_MS): `uiterlijk` is a performance.now() time by which its caller
+ * must have an answer, `marge` what the caller keeps for itself (sending that answer).
+ */
+export interface Termijn {
+  uiterlijk: number;
+  marge: number;
+}
+
+const lopend = new AsyncLocalStorage<Termijn>();
+
+/**
+ * Runs `fn` with this deadline for every database call it makes on the service's pool (src/db/pool.ts):
+ * the wait for a connection and each statement's answer end at `uiterlijk - marge`, and a transaction
+ * started in it has the server end its statements and lock waits a margin before that.
+ */
+export function metTermijn<T>(termijn: Termijn, fn: () => Promise<T>): Promise<T> {
+  return lopend.run(termijn, fn);
+}
+
+/** The deadline `fn` of metTermijn runs under, if any. */
+export function lopendeTermijn(): Termijn | undefined {
+  return lopend.getStore();
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { FoutCode, FoutStatus, Reden, Verwerking } from '../verwerking/model.js';
 
 /** Row types of the tables, as PostgreSQL returns them through pg (numeric as string, bigint as string). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -80,9 +81,6 @@ export interface AanbiedingenTable {
   antwoord: ColumnType<unknown, string | null, string | null>;
 }
 
-export type Reden = 'nieuw' | 'hernormering' | 'correctie' | 'intrekking';
-export type Verwerking = 'toegepast' | 'overgeslagen' | 'verouderd';
-
 export interface ToetsresultatenTable {
   school_id: string;
   resultaat_key: string;
@@ -113,14 +111,6 @@ export interface ResultaatRevisiesTable {
   inhoud_hash: Buffer;
   aanbieding_id: string | null;
 }
-
-export type FoutCode =
-  | 'LEERLING_NIET_GEVONDEN'
-  | 'TOETS_NIET_GEVONDEN'
-  | 'TOETSONDERDEEL_NIET_GEVONDEN'
-  | 'GEEN_TOETSDOEL'
-  | 'REVISIE_CONFLICT';
-export type FoutStatus = 'open' | 'opgelost' | 'genegeerd';
 
 export interface FoutmeldingenTable {
   id: Generated<string>;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { metTermijn } from '../db/termijn.js';
 import { AppError } from '../errors.js';
 
 const ok = z.object({ status: z.literal('ok') });
@@ -16,7 +17,7 @@ export interface HealthOptions {
 const CONTROLE_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, opts) => {
-  const db = app.begrensdeDb(Math.min(CONTROLE_MS, opts.antwoordtijdMs));
+  const controleMs = Math.min(CONTROLE_MS, opts.antwoordtijdMs);
   const nietKlaar = (cause: unknown) =>
     new AppError('DATABASE_ONBEREIKBAAR', { headers: { 'retry-after': '5' }, cause });
 
@@ -42,7 +43,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, op
         throw nietKlaar(new Error(`the oldest delivery has waited ${Math.round(oudste)} ms`));
       }
       try {
-        await sql`SELECT 1`.execute(db);
+        await metTermijn({ uiterlijk: performance.now() + controleMs, marge: 0 }, () =>
+          sql`SELECT 1`.execute(app.db),
+        );
       } catch (err) {
         throw nietKlaar(err);
       }

@@ -5,10 +5,6 @@ import type { Db } from '../db/types.js';
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
-    /** The pool under `db`, for statements sent pipelined (src/db/transaction.ts). */
-    pool: DbHandle['pool'];
-    /** `db` with every wait for a connection and an answer bounded by `ms` (ANTWOORDTIJD_MS). */
-    begrensdeDb: (ms: number) => Db;
   }
 }
 
@@ -16,8 +12,6 @@ declare module 'fastify' {
 export const dbPlugin = fp<{ handle: DbHandle }>(
   async (app, { handle }) => {
     app.decorate('db', handle.db);
-    app.decorate('pool', handle.pool);
-    app.decorate('begrensdeDb', (ms: number) => handle.begrensd?.(ms) ?? handle.db);
     app.addHook('onClose', async () => {
       await handle.close();
     });

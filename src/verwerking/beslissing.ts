@@ -1,17 +1,4 @@
-import type { BoomResultaat } from '../boom/schema.js';
-import type { FoutCode, Verwerking } from '../db/types.js';
-import type { SchoolContext } from './types.js';
-
-export interface Leerling {
-  leerlingId: string;
-  toetsdoel: string | null;
-}
-
-/** The stored current revisie of a result (also a withdrawn one). */
-export interface Huidig {
-  revisie: number;
-  hash: Buffer;
-}
+import type { BoomResultaat, FoutCode, Huidig, Leerling, SchoolContext, Verwerking } from './model.js';
 
 export type Besluit =
   | { status: 'fout'; fout: { code: FoutCode; melding: string }; leerlingId: string | null }

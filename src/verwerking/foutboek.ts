@@ -1,6 +1,4 @@
-import type { FoutCode } from '../db/types.js';
-import type { OpenFout } from './opzoeken.js';
-import type { NieuweFout } from './repository.js';
+import type { FoutCode, NieuweFout, OpenFout } from './model.js';
 
 /** A foutmelding that was open before the batch, and what the batch does to it. */
 export interface FoutWijziging {
@@ -34,7 +32,7 @@ interface Spoor {
  * (CONTRACT §2 and §3). Within one delivery: a failing result is to be recorded with its latest code; a
  * result that gets through drops the error its revisie met earlier in the delivery, unless that was a
  * REVISIE_CONFLICT (its answer said fout; it must reach the operators). At the end of each delivery
- * (`sluitAanlevering`), as the statements of a delivery on its own would: the revisies that got through
+ * (`sluitAanbieding`), as the statements of a delivery on its own would: the revisies that got through
  * resolve their open foutmelding — never a REVISIE_CONFLICT, unless that one itself was being retried —
  * and then each error to be recorded counts another attempt on the open foutmelding of its revisie,
  * with the latest content, or becomes a new one. Keys are revisieSleutel.
@@ -58,8 +56,8 @@ export class Foutboek {
     if (this.teSchrijven.get(revKey)?.code !== 'REVISIE_CONFLICT') this.teSchrijven.delete(revKey);
   }
 
-  /** The end of one delivery (or of an operator's retry of one school's errors). */
-  sluitAanlevering(): void {
+  /** The end of one aanbieding (or of an operator's retry of one school's errors). */
+  sluitAanbieding(): void {
     for (const [revKey, foutId] of this.doorgekomen) {
       const spoor = this.spoor(revKey);
       const { bestaand } = spoor;

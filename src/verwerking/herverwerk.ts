@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
-import { type BoomResultaat, boomResultaat } from '../boom/schema.js';
-import type { Database, FoutCode } from '../db/types.js';
-import { claimEnZoekOp } from './opzoeken.js';
-import type { Uitkomst } from './types.js';
-import { type Groep, verwerkGroepen } from './verwerk.js';
+import type { Database } from '../db/types.js';
+import { boomResultaat } from '../schema/boom.js';
+import type { Herhaling } from './beslis-bundel.js';
+import type { BoomResultaat, FoutCode, Uitkomst } from './model.js';
+import { verwerkHerhalingen } from './uitvoerder.js';
 
 /** How many foutmeldingen are handled together, under one savepoint. */
 export const HERVERWERK_STUK = 500;
@@ -131,23 +131,21 @@ async function verwerkRijen(
   rijen: Geldig[],
   uitkomsten: Map<string, Uitkomst>,
 ): Promise<void> {
-  const perSchool = new Map<string, Groep & { ids: string[] }>();
+  const perSchool = new Map<string, Herhaling>();
   for (const rij of rijen) {
-    let groep = perSchool.get(rij.school_id);
-    if (!groep) {
-      groep = { schoolId: rij.school_id, items: [], aanbiedingId: null, ids: [] };
-      perSchool.set(rij.school_id, groep);
+    let herhaling = perSchool.get(rij.school_id);
+    if (!herhaling) {
+      herhaling = { schoolId: rij.school_id, fouten: [] };
+      perSchool.set(rij.school_id, herhaling);
     }
-    groep.items.push({ resultaat: rij.resultaat, foutId: rij.id });
-    groep.ids.push(rij.id);
+    herhaling.fouten.push({ foutId: rij.id, resultaat: rij.resultaat });
   }
-  const groepen = [...perSchool.values()];
-  const opgezocht = await claimEnZoekOp(trx, groepen);
-  const res = await verwerkGroepen(trx, groepen, opgezocht);
+  const herhalingen = [...perSchool.values()];
+  const res = await verwerkHerhalingen(trx, herhalingen);
   // Only once every statement of the batch succeeded: a batch rolled back answers nothing.
-  groepen.forEach((groep, g) => {
-    groep.ids.forEach((id, i) => {
-      uitkomsten.set(id, res[g]![i]!);
+  herhalingen.forEach(({ fouten }, g) => {
+    fouten.forEach(({ foutId }, i) => {
+      uitkomsten.set(foutId, res[g]![i]!);
     });
   });
 }

@@ -1,18 +1,11 @@
 /**
- * The rules of CONTRACT §2 for handling results, in one place. Called by boom/ on delivery and by
- * beheer/ on a retry and when a fix heals open errors.
+ * Handling Boom's results (CONTRACT §2 and §3), in one place: the vocabulary (model.ts), the pure decision
+ * (beslissing.ts for one result, beslis-bundel.ts for whole aanbiedingen and retries, foutboek.ts for the
+ * foutmeldingen), its SQL (claim-sql.ts, schrijf-sql.ts) and the one executor that runs them
+ * (uitvoerder.ts). boom/ hands it aanbiedingen; beheer/ hands it retries and fixes. Both import this file
+ * only.
  */
+export type { AanbiedingBesluit, BinnengekomenAanbieding } from './beslis-bundel.js';
 export { herverwerkFoutmeldingen } from './herverwerk.js';
-export {
-  type Bezet,
-  claimEnZoekOp,
-  claimStatement,
-  claimVrijStatement,
-  leesOpgezocht,
-  type Opgezocht,
-  type OpgezochtRij,
-  perSchool,
-} from './opzoeken.js';
-export type { SchoolContext, TeVerwerken, Uitkomst, UitkomstStatus } from './types.js';
-export { FOUT_CODES } from './types.js';
-export { beslisGroepen, type Groep, type VerwerkOpties, verwerkGroepen } from './verwerk.js';
+export * from './model.js';
+export { type VerwerkFase, verwerkAanbiedingen } from './uitvoerder.js';

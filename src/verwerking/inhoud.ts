@@ -13,20 +13,20 @@ export function inhoudHash(value: unknown): Buffer {
 const RESULTATEN = '"resultaten":[';
 
 /**
- * inhoudHash of a delivery and of each of its results, canonicalising every result once: the delivery's
+ * inhoudHash of an aanbieding and of each of its results, canonicalising every result once: the aanbieding's
  * canonical form is its envelope's with the results' canonical forms spliced in, byte for byte what
- * canoniek(aanlevering) gives (sorted keys, no spaces), so the stored hashes do not change.
+ * canoniek(aanbieding) gives (sorted keys, no spaces), so the stored hashes do not change.
  */
-export function aanleveringHashes(aanlevering: { resultaten: unknown[] }): {
+export function aanbiedingHashes(aanbieding: { resultaten: unknown[] }): {
   geheel: Buffer;
   perResultaat: Buffer[];
 } {
-  const delen = aanlevering.resultaten.map(canoniek);
+  const delen = aanbieding.resultaten.map(canoniek);
   const perResultaat = delen.map((d) => createHash('sha256').update(d).digest());
-  const envelop = canoniek({ ...aanlevering, resultaten: [] });
+  const envelop = canoniek({ ...aanbieding, resultaten: [] });
   const plek = envelop.indexOf(`${RESULTATEN}]`);
   if (plek < 0 || plek !== envelop.lastIndexOf(`${RESULTATEN}]`)) {
-    return { geheel: inhoudHash(aanlevering), perResultaat }; // not a plain envelope: the slow, sure way
+    return { geheel: inhoudHash(aanbieding), perResultaat }; // not a plain envelope: the slow, sure way
   }
   const h = createHash('sha256').update(envelop.slice(0, plek + RESULTATEN.length));
   delen.forEach((d, i) => {

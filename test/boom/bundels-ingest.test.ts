@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
-import { ingestSamen, type Levering, maakIngest, STANDAARD_INGEST } from '../../src/boom/ingest.js';
+import {
+  type AanbiedingVanSchool,
+  ingestSamen,
+  maakIngest,
+  STANDAARD_INGEST,
+} from '../../src/boom/ingest.js';
 import { AppError, isDatabaseUnavailable } from '../../src/errors.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { ingestDb, levering, metClaims, post, rijen, statussen, waarde } from '../helpers/bundels.js';
@@ -49,8 +54,12 @@ t.test('ingestSamen refuses a batch that holds one berichtId twice, and writes n
 t.test('one berichtId offered twice at once through maakIngest: never in one batch', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
+  const { db, claims, waarneming } = metClaims(ctx);
+  const ingest = maakIngest(
+    db,
+    { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
+    waarneming,
+  );
   const x = levering(s.schoolId, [resultaat({ resultaatKey: 'X' })], 'x');
   const anders = levering(s.schoolId, [resultaat({ resultaatKey: 'X', revisie: 2 })], 'x');
   const y = levering(s.schoolId, [resultaat({ resultaatKey: 'Y' })], 'y');
@@ -97,8 +106,12 @@ t.test('one berichtId offered twice at once through maakIngest: never in one bat
 t.test('one berichtId in two batches running side by side: the claim lock decides', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 2, parallelKlein: 2, kleinTot: 50, maxResultaten: 500 });
+  const { db, claims, waarneming } = metClaims(ctx);
+  const ingest = maakIngest(
+    db,
+    { parallel: 2, parallelKlein: 2, kleinTot: 50, maxResultaten: 500 },
+    waarneming,
+  );
   // Both start at once (parallel 2), in transactions of their own.
   const zelfde = levering(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
   const [a, b] = await Promise.all([ingest.aanbieden(zelfde), ingest.aanbieden(structuredClone(zelfde))]);
@@ -171,17 +184,17 @@ t.test('through HTTP: one berichtId, two bodies, sent 20 times at once', async (
 
 // Values zod never lets through, but PostgreSQL refuses in the batch's write statement: a result key over
 // the CHECK's 128 characters (toetsresultaten), and a NUL character, which jsonb cannot hold.
-const breuken: Record<string, { code: string; breek: (l: Levering) => void }> = {
+const breuken: Record<string, { code: string; breek: (l: AanbiedingVanSchool) => void }> = {
   'a CHECK constraint': {
     code: '23514',
     breek: (l) => {
-      l.aanlevering.resultaten[0]!.resultaatKey = 'K'.repeat(200);
+      l.aanbieding.resultaten[0]!.resultaatKey = 'K'.repeat(200);
     },
   },
   'a NUL character in jsonb': {
     code: '22P05',
     breek: (l) => {
-      l.aanlevering.resultaten[0]!.normversie = 'a\u0000b';
+      l.aanbieding.resultaten[0]!.normversie = 'a\u0000b';
     },
   },
 };
@@ -210,8 +223,12 @@ for (const [naam, breuk] of Object.entries(breuken)) {
     t.same(await tel(ctx), { aanbiedingen: 0, huidig: 0, revisies: 0, fouten: 0 }, 'all rolled back');
 
     // Through maakIngest: the batch fails, each delivery is handled again alone.
-    const { db, claims } = metClaims(t, ctx.url);
-    const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
+    const { db, claims, waarneming } = metClaims(ctx);
+    const ingest = maakIngest(
+      db,
+      { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
+      waarneming,
+    );
     const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
     const [a, slecht, c] = await Promise.allSettled(maak().map((l) => ingest.aanbieden(l)));
     await voorop;
@@ -279,8 +296,12 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
        FROM aanbiedingen a WHERE a.bericht_id = 'eerder'`,
   );
 
-  const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
+  const { db, claims, waarneming } = metClaims(ctx);
+  const ingest = maakIngest(
+    db,
+    { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
+    waarneming,
+  );
   const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
   const [nieuw1, herhaling, hergebruik, nieuw2] = await Promise.allSettled([
     // K revisie 2 before the replay of revisie 1 in the same batch: the replay must not touch K.
@@ -446,9 +467,13 @@ t.test(
     // The small lane is kept busy: a's claim is held back until the larger delivery is answered. Were the
     // larger one queued behind a, neither would finish (the test would time out).
     let grootKlaar: Promise<unknown> | undefined;
-    const { db, claims } = metClaims(t, ctx.url, (ids) => (ids.includes('a') ? grootKlaar : undefined));
+    const { db, claims, waarneming } = metClaims(ctx, (ids) => (ids.includes('a') ? grootKlaar : undefined));
     // Small: fewer than 2 results, one batch at a time; larger: their own lane.
-    const ingest = maakIngest(db, { parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 });
+    const ingest = maakIngest(
+      db,
+      { parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 },
+      waarneming,
+    );
     const klein = (id: string) => levering(s.schoolId, [resultaat({ resultaatKey: id })], id);
     const groot = levering(
       s.schoolId,
@@ -479,8 +504,8 @@ t.test(
 t.test('a batch that fails on its deadline is not retried one delivery at a time', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims } = metClaims(t, ctx.url);
-  const ingest = maakIngest(db, { ...STANDAARD_INGEST, parallelKlein: 1, antwoordtijdMs: 1500 });
+  const { db, claims, waarneming } = metClaims(ctx);
+  const ingest = maakIngest(db, { ...STANDAARD_INGEST, parallelKlein: 1, antwoordtijdMs: 1500 }, waarneming);
   const houder = new pg.Client({ connectionString: ctx.url });
   await houder.connect();
   t.teardown(() => houder.end());

@@ -184,11 +184,11 @@ t.test('several schools in one batch: each delivery its own answer, aanbieding a
   );
 
   // Each school's key replays its own stored answer, byte for byte what ingest answered.
-  const replay = await post(ctx, a.auth, aanlevering(leveringen[0]!.aanlevering.resultaten, 'bericht-a'));
+  const replay = await post(ctx, a.auth, aanlevering(leveringen[0]!.aanbieding.resultaten, 'bericht-a'));
   t.equal(replay.statusCode, 200);
   t.equal(replay.headers['idempotent-replayed'], 'true');
   t.same(replay.json(), waarde(uit[0]).antwoord);
-  const replayB = await post(ctx, b.auth, aanlevering(leveringen[1]!.aanlevering.resultaten, 'bericht-a'));
+  const replayB = await post(ctx, b.auth, aanlevering(leveringen[1]!.aanbieding.resultaten, 'bericht-a'));
   t.same(replayB.json(), waarde(uit[1]).antwoord);
 });
 

@@ -1,15 +1,15 @@
 import t from 'tap';
 import {
-  aanlevering,
-  aanleveringAntwoord,
-  aanleveringAntwoordJson,
+  aanbieding as aanlevering,
+  aanbiedingAntwoord as aanleveringAntwoord,
+  aanbiedingAntwoordJson as aanleveringAntwoordJson,
   boomResultaat,
-  dleVan,
   morgenInAmsterdam,
-} from '../../src/boom/schema.js';
+} from '../../src/schema/boom.js';
+import { dleVan } from '../../src/verwerking/model.js';
 
 // The Boom payload of CONTRACT §2, field by field, without a database or an app (fast: the mutation tests
-// of docs/mutation-testing.md run this file for every mutant of src/boom/schema.ts).
+// of docs/mutation-testing.md run this file for every mutant of src/schema/boom.ts).
 
 const geldig = () => ({
   resultaatKey: 'BTC-R-000123456',

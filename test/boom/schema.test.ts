@@ -1,5 +1,5 @@
 import t from 'tap';
-import { boomResultaat, morgenInAmsterdam } from '../../src/boom/schema.js';
+import { boomResultaat, morgenInAmsterdam } from '../../src/schema/boom.js';
 import { resultaat } from '../helpers/fixtures.js';
 
 t.test('tomorrow is counted in Europe/Amsterdam, across midnight and daylight saving', async (t) => {

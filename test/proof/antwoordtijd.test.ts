@@ -6,10 +6,10 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { maakIngest, STANDAARD_INGEST } from '../../src/boom/ingest.js';
-import { aanlevering as aanleveringSchema } from '../../src/boom/schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
 import { isDatabaseUnavailable } from '../../src/errors.js';
+import { aanbieding as aanbiedingSchema } from '../../src/schema/boom.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
 import { createTestDatabase, testServerUrl } from '../helpers/database.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
@@ -301,10 +301,10 @@ t.test(
     const handle = createDb(p.url, { max: 2, log: pino({ level: 'silent' }) });
     t.teardown(() => handle.close());
     // The ingest alone (no key lookup before it), on the service's own pool settings, through the proxy.
-    const ingest = maakIngest(handle, { ...STANDAARD_INGEST, antwoordtijdMs: ANTWOORDTIJD_MS });
+    const ingest = maakIngest(handle.db, { ...STANDAARD_INGEST, antwoordtijdMs: ANTWOORDTIJD_MS });
     const levering = (berichtId: string) => ({
       schoolId: s.schoolId,
-      aanlevering: aanleveringSchema.parse(
+      aanbieding: aanbiedingSchema.parse(
         aanlevering([resultaat({ resultaatKey: `K-${berichtId}` })], berichtId),
       ),
     });

@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { BoomResultaat } from '../../src/boom/schema.js';
 import { beslis, maskeer } from '../../src/verwerking/beslissing.js';
+import type { BoomResultaat } from '../../src/verwerking/model.js';
 
 // beslis() is pure: every branch of CONTRACT §2's handling order and revisie table, without a database
 // (test/boom/revisies.test.ts and test/proof/orakel.test.ts check the same through the API).

@@ -1,9 +1,6 @@
 import t from 'tap';
-import type { BoomResultaat } from '../../src/boom/schema.js';
-import type { FoutCode } from '../../src/db/types.js';
 import { Foutboek } from '../../src/verwerking/foutboek.js';
-import type { OpenFout } from '../../src/verwerking/opzoeken.js';
-import type { NieuweFout } from '../../src/verwerking/repository.js';
+import type { BoomResultaat, FoutCode, NieuweFout, OpenFout } from '../../src/verwerking/model.js';
 
 // More of the Foutboek's rules, each on its own (issue 17: the cases its mutation tests showed untested).
 
@@ -30,7 +27,7 @@ t.test(
     const boek = new Foutboek(new Map());
     boek.mislukt(K, fout('REVISIE_CONFLICT'));
     boek.gelukt(K, undefined);
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     t.same(samenvatting(boek), [['K', 'REVISIE_CONFLICT', 1, false]]);
   },
 );
@@ -38,16 +35,16 @@ t.test(
 t.test('a new REVISIE_CONFLICT stays open when a later delivery of the batch gets through', async (t) => {
   const boek = new Foutboek(new Map());
   boek.mislukt(K, fout('REVISIE_CONFLICT'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(samenvatting(boek), [['K', 'REVISIE_CONFLICT', 1, false]]);
   // ...and a new lookup error does not.
   const ander = new Foutboek(new Map());
   ander.mislukt(K, fout('GEEN_TOETSDOEL'));
-  ander.sluitAanlevering();
+  ander.sluitAanbieding();
   ander.gelukt(K, undefined);
-  ander.sluitAanlevering();
+  ander.sluitAanbieding();
   t.same(samenvatting(ander), [['K', 'GEEN_TOETSDOEL', 1, true]]);
 });
 
@@ -56,9 +53,9 @@ t.test(
   async (t) => {
     const boek = new Foutboek(open('LEERLING_NIET_GEVONDEN'));
     boek.mislukt(K, fout('TOETS_NIET_GEVONDEN', 'a2'));
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     boek.mislukt(K, fout('GEEN_TOETSDOEL', null));
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     const [w] = boek.wijzigingen();
     t.same(
       [w?.pogingen, w?.gesloten, w?.nieuw?.code, w?.nieuw?.aanbiedingId],
@@ -68,7 +65,7 @@ t.test(
 
     const zonder = new Foutboek(open('LEERLING_NIET_GEVONDEN'));
     zonder.mislukt(K, fout('GEEN_TOETSDOEL', null));
-    zonder.sluitAanlevering();
+    zonder.sluitAanbieding();
     t.equal(zonder.wijzigingen()[0]?.nieuw?.aanbiedingId, null, 'none at all: null');
   },
 );
@@ -78,28 +75,28 @@ t.test('an operator retry of an open REVISIE_CONFLICT: the retry counts, and res
   boek.gelukt(K, 'f1');
   // The same revisie got through once more in the same retry (no foutId): still the retry of f1.
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(boek.wijzigingen(), [{ id: 'f1', pogingen: 1, nieuw: undefined, gesloten: true }]);
 });
 
 t.test('a retry of another foutmelding id is no retry of this one', async (t) => {
   const boek = new Foutboek(open('REVISIE_CONFLICT'));
   boek.gelukt(K, 'f-ander');
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(boek.wijzigingen(), [], 'the conflict stays open, no attempt counted');
   const lookup = new Foutboek(open('GEEN_TOETSDOEL'));
   lookup.gelukt(K, 'f-ander');
-  lookup.sluitAanlevering();
+  lookup.sluitAanbieding();
   t.same(lookup.wijzigingen(), [{ id: 'f1', pogingen: 0, nieuw: undefined, gesloten: true }]);
 });
 
 t.test('an open lookup error retried and getting through: one attempt, resolved', async (t) => {
   const boek = new Foutboek(open('LEERLING_NIET_GEVONDEN'));
   boek.gelukt(K, 'f1');
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(boek.wijzigingen(), [{ id: 'f1', pogingen: 1, nieuw: undefined, gesloten: true }]);
   boek.mislukt(K, fout('GEEN_TOETSDOEL'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(
     boek.wijzigingen(),
     [{ id: 'f1', pogingen: 1, nieuw: undefined, gesloten: true }],
@@ -111,15 +108,15 @@ t.test('an open lookup error retried and getting through: one attempt, resolved'
 t.test('untouched open foutmeldingen are no change; new ones come in the order they arose', async (t) => {
   const boek = new Foutboek(open('GEEN_TOETSDOEL', 'f1', L));
   boek.mislukt(K, fout('LEERLING_NIET_GEVONDEN', 'a1', 'K'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(boek.wijzigingen(), []);
   const M = 'school\u0000M\u00001';
   boek.mislukt(M, fout('TOETS_NIET_GEVONDEN', 'a1', 'M'));
   boek.mislukt(K, fout('TOETS_NIET_GEVONDEN', 'a1', 'K'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   boek.mislukt(K, fout('GEEN_TOETSDOEL', 'a1', 'K'));
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(samenvatting(boek), [
     ['K', 'TOETS_NIET_GEVONDEN', 2, true],
     ['M', 'TOETS_NIET_GEVONDEN', 1, false],

@@ -1,9 +1,6 @@
 import t from 'tap';
-import type { BoomResultaat } from '../../src/boom/schema.js';
-import type { FoutCode } from '../../src/db/types.js';
 import { Foutboek } from '../../src/verwerking/foutboek.js';
-import type { OpenFout } from '../../src/verwerking/opzoeken.js';
-import type { NieuweFout } from '../../src/verwerking/repository.js';
+import type { BoomResultaat, FoutCode, NieuweFout, OpenFout } from '../../src/verwerking/model.js';
 
 // The Foutboek is pure: these are the rules of CONTRACT §2/§3 for foutmeldingen, one delivery after the
 // other, without a database (test/boom/bundels.test.ts checks the same against deliveries sent one by one).
@@ -29,7 +26,7 @@ t.test(
     const boek = new Foutboek(new Map());
     boek.mislukt(K, fout('LEERLING_NIET_GEVONDEN'));
     boek.gelukt(K, undefined);
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     t.same(boek.nieuwe(), []);
     t.same(boek.wijzigingen(), []);
   },
@@ -38,9 +35,9 @@ t.test(
 t.test('one delivery fails, a later one gets through: recorded, and resolved', async (t) => {
   const boek = new Foutboek(new Map());
   boek.mislukt(K, fout('LEERLING_NIET_GEVONDEN'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(
     boek.nieuwe().map((n) => [n.fout.code, n.pogingen, n.opgelost]),
     [['LEERLING_NIET_GEVONDEN', 1, true]],
@@ -52,9 +49,9 @@ t.test(
   async (t) => {
     const boek = new Foutboek(new Map());
     boek.mislukt(K, fout('LEERLING_NIET_GEVONDEN', 'a1'));
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     boek.mislukt(K, fout('TOETS_NIET_GEVONDEN', null));
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     t.same(
       boek.nieuwe().map((n) => [n.fout.code, n.pogingen, n.opgelost, n.fout.aanbiedingId]),
       [['TOETS_NIET_GEVONDEN', 2, false, 'a1']],
@@ -66,9 +63,9 @@ t.test(
 t.test('an open foutmelding from before: failing again counts, getting through resolves', async (t) => {
   const boek = new Foutboek(open('GEEN_TOETSDOEL'));
   boek.mislukt(K, fout('LEERLING_NIET_GEVONDEN'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   const [w] = boek.wijzigingen();
   t.same([w?.id, w?.pogingen, w?.gesloten, w?.nieuw?.code], ['f1', 1, true, 'LEERLING_NIET_GEVONDEN']);
   t.same(boek.nieuwe(), []);
@@ -79,10 +76,10 @@ t.test(
   async (t) => {
     const boek = new Foutboek(open('REVISIE_CONFLICT'));
     boek.gelukt(K, undefined);
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     t.same(boek.wijzigingen(), [], 'another delivery of the stored content settles nothing');
     boek.gelukt(K, 'f1');
-    boek.sluitAanlevering();
+    boek.sluitAanbieding();
     t.same(
       boek.wijzigingen(),
       [{ id: 'f1', pogingen: 1, nieuw: undefined, gesloten: true }],
@@ -94,9 +91,9 @@ t.test(
 t.test('resolved, then failing again: a new open foutmelding next to the resolved one', async (t) => {
   const boek = new Foutboek(open('GEEN_TOETSDOEL'));
   boek.gelukt(K, undefined);
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   boek.mislukt(K, fout('REVISIE_CONFLICT'));
-  boek.sluitAanlevering();
+  boek.sluitAanbieding();
   t.same(boek.wijzigingen(), [{ id: 'f1', pogingen: 0, nieuw: undefined, gesloten: true }]);
   t.same(
     boek.nieuwe().map((n) => [n.fout.code, n.pogingen, n.opgelost]),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { aanleveringHashes, canoniek, inhoudHash } from '../../src/verwerking/inhoud.js';
+import { aanbiedingHashes, canoniek, inhoudHash } from '../../src/verwerking/inhoud.js';
 
 // "Same content" is the same canonical JSON (sorted keys, no spaces), hashed with SHA-256.
 
@@ -21,7 +21,7 @@ t.test('inhoudHash: SHA-256 of the canonical form; every difference counts', asy
   t.notSame(inhoudHash({ a: 1 }), inhoudHash({ a: 1, b: null }));
 });
 
-t.test('aanleveringHashes: the delivery and each result, as inhoudHash gives them', async (t) => {
+t.test('aanbiedingHashes: the delivery and each result, as inhoudHash gives them', async (t) => {
   const r1 = { resultaatKey: 'K1', toets: { versie: 'A', code: 'X' } };
   const r2 = { revisie: 2, resultaatKey: 'K2' };
   for (const [naam, aanlevering] of [
@@ -33,7 +33,7 @@ t.test('aanleveringHashes: the delivery and each result, as inhoudHash gives the
     ['a nested resultaten', { a: { resultaten: [] }, berichtId: 'b', resultaten: [r1, r2] }],
     ['a nested resultaten after', { berichtId: 'b', resultaten: [r1], z: { resultaten: [] } }],
   ] as const) {
-    const h = aanleveringHashes(aanlevering as unknown as { resultaten: unknown[] });
+    const h = aanbiedingHashes(aanlevering as unknown as { resultaten: unknown[] });
     t.same(h.geheel, inhoudHash(aanlevering), `${naam}: the delivery`);
     t.same(
       h.perResultaat,
@@ -42,7 +42,7 @@ t.test('aanleveringHashes: the delivery and each result, as inhoudHash gives the
     );
   }
   t.same(
-    aanleveringHashes({ resultaten: [r1, r2] }).geheel,
+    aanbiedingHashes({ resultaten: [r1, r2] }).geheel,
     sha(
       '{"resultaten":[{"resultaatKey":"K1","toets":{"code":"X","versie":"A"}},{"resultaatKey":"K2","revisie":2}]}',
     ),

@@ -1,10 +1,23 @@
 import { z } from 'zod';
-import { afnamedatum, tijdstip } from '../schema/datum.js';
-import { sleutelTekst, tekst } from '../schema/tekst.js';
-// types.js only (no runtime import of the rules): verwerking's modules import this schema's helpers.
-import { FOUT_CODES } from '../verwerking/types.js';
+import {
+  type Aanbieding,
+  type AanbiedingAntwoord,
+  type BoomResultaat,
+  FOUT_CODES,
+  REDENEN,
+  UITKOMST_STATUSSEN,
+  type Uitkomst,
+} from '../verwerking/model.js';
+import { afnamedatum, tijdstip } from './datum.js';
+import { sleutelTekst, tekst } from './tekst.js';
 
-export { morgenInAmsterdam } from '../schema/datum.js';
+/**
+ * What Boom sends and what it gets back, as zod schemas: the routes of boom/ validate with them, beheer/
+ * answers a retry with `uitkomst`, and verwerking/ checks a kept result again before a retry. Built from
+ * the lists of verwerking/model.ts; the checks at the end keep zod's types equal to the model's.
+ */
+
+export { morgenInAmsterdam } from './datum.js';
 
 const referentiescore = z
   .object({
@@ -29,7 +42,7 @@ const telling = z.number().int().min(0).max(1_000_000);
 export const boomResultaat = z.object({
   resultaatKey: tekst(1, 128),
   revisie: z.number().int().min(1).max(2_147_483_647),
-  reden: z.enum(['nieuw', 'hernormering', 'correctie', 'intrekking']),
+  reden: z.enum(REDENEN),
   boomLeerlingnummer: tekst(1, 64),
   toets: z.object({ code: tekst(1, 64), versie: tekst(0, 64).optional() }),
   toetsonderdeel: z
@@ -50,18 +63,14 @@ export const boomResultaat = z.object({
   normversie: tekst(1, 64).optional(),
 });
 
-/** One validated result, as kept in toetsresultaten, resultaat_revisies and foutmeldingen. */
-export type BoomResultaat = z.output<typeof boomResultaat>;
-
-export const aanlevering = z.object({
+export const aanbieding = z.object({
   berichtId: sleutelTekst(128),
   verzondenOp: tijdstip,
   // zod checks the length before it looks at any item: a huge array costs no more than a short one.
   resultaten: z.array(boomResultaat).min(1, 'minstens 1 resultaat').max(1000, 'hoogstens 1000 resultaten'),
 });
-export type Aanlevering = z.output<typeof aanlevering>;
 
-export const uitkomstStatus = z.enum(['verwerkt', 'dubbel', 'verouderd', 'overgeslagen', 'fout']);
+export const uitkomstStatus = z.enum(UITKOMST_STATUSSEN);
 
 export const uitkomst = z.object({
   resultaatKey: z.string(),
@@ -77,19 +86,18 @@ export const uitkomst = z.object({
     .optional(),
 });
 
-export const aanleveringAntwoord = z.object({
+export const aanbiedingAntwoord = z.object({
   berichtId: z.string(),
   ontvangenOp: z.string(),
   resultaten: z.array(uitkomst),
 });
-export type AanleveringAntwoord = z.output<typeof aanleveringAntwoord>;
 
 /**
- * The JSON of an AanleveringAntwoord, as zod's encoding of `aanleveringAntwoord` gives it (its keys in the
+ * The JSON of an AanbiedingAntwoord, as zod's encoding of `aanbiedingAntwoord` gives it (its keys in the
  * schema's order, nothing outside the schema), without zod walking every outcome: the answer is built by
  * this service and typed. A replayed answer comes from jsonb, which reorders keys; this puts them back.
  */
-export function aanleveringAntwoordJson(a: AanleveringAntwoord): string {
+export function aanbiedingAntwoordJson(a: AanbiedingAntwoord): string {
   return JSON.stringify({
     berichtId: a.berichtId,
     ontvangenOp: a.ontvangenOp,
@@ -102,7 +110,10 @@ export function aanleveringAntwoordJson(a: AanleveringAntwoord): string {
   });
 }
 
-/** The DLE of a result, from its referentiescores, or null. */
-export function dleVan(r: BoomResultaat): string | null {
-  return r.referentiescores?.find((s) => s.code === 'DLE')?.waarde ?? null;
-}
+// zod's types and the model's are the same, both ways (a compile error here names the difference).
+type Gelijk<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _resultaat: Gelijk<z.output<typeof boomResultaat>, BoomResultaat> = true;
+const _aanbieding: Gelijk<z.output<typeof aanbieding>, Aanbieding> = true;
+const _uitkomst: Gelijk<z.output<typeof uitkomst>, Uitkomst> = true;
+const _antwoord: Gelijk<z.output<typeof aanbiedingAntwoord>, AanbiedingAntwoord> = true;
+void [_resultaat, _aanbieding, _uitkomst, _antwoord];

@@ -1,33 +1,20 @@
-import { type RawBuilder, sql } from 'kysely';
-import { type BoomResultaat, dleVan } from '../boom/schema.js';
-import type { FoutCode, Verwerking } from '../db/types.js';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { NieuweAanbieding, SchrijfRij, Schrijfwerk } from './beslis-bundel.js';
 import type { FoutWijziging, NieuweFoutRij } from './foutboek.js';
+import { dleVan, type NieuweFout } from './model.js';
 
-export interface ResultaatRij {
-  schoolId: string;
-  /** The aanbieding it came in; null for an operator's retry. */
-  aanbiedingId: string | null;
-  resultaat: BoomResultaat;
-  hash: Buffer;
-  leerlingId: string;
-}
-
-export interface RevisieRij extends ResultaatRij {
-  verwerking: Verwerking;
-}
-
-export interface NieuweFout {
-  schoolId: string;
-  aanbiedingId: string | null;
-  resultaat: BoomResultaat;
-  leerlingId: string | null;
-  code: FoutCode;
-  melding: string;
-}
-
-/** One revisie to keep in the history; `huidig` when it also becomes the current result of its key. */
-export interface SchrijfRij extends RevisieRij {
-  huidig: boolean;
+/**
+ * Writes what a batch decided (Schrijfwerk), in the caller's transaction: the foutmeldingen that were open
+ * change first (one resolved here may make room for a new open one), then one statement writes the rest.
+ */
+export async function schrijf(
+  trx: Transaction<Database> | Kysely<Database>,
+  werk: Schrijfwerk,
+): Promise<void> {
+  if (werk.foutWijzigingen.length > 0) await wijzigFoutenStatement(werk.foutWijzigingen).execute(trx);
+  const statement = schrijfStatement(werk);
+  if (statement) await statement.execute(trx);
 }
 
 /**
@@ -37,14 +24,15 @@ export interface SchrijfRij extends RevisieRij {
  *   (one that was skipped while the school's setting was off, say);
  * - the foutmeldingen the batch adds (Foutboek), open or already resolved by a later delivery of the
  *   batch; the ones that were open before are changed first, by wijzigFoutenStatement;
- * - the caller's `extra`, a data-modifying statement on yet another table.
+ * - the aanbiedingen accepted, each once and complete with its answer (their berichtIds were claimed with
+ *   the claim's locks; the unique index stays the guarantee).
  * The parts touch different tables, so running them side by side in one statement does what running
  * them one after the other would. The results travel once, as one jsonb parameter.
  */
-export function schrijfStatement(d: {
+function schrijfStatement(d: {
   rijen: SchrijfRij[];
-  fouten: NieuweFoutRij[];
-  extra?: RawBuilder<unknown> | undefined;
+  nieuweFouten: NieuweFoutRij[];
+  aanbiedingen: NieuweAanbieding[];
 }): RawBuilder<unknown> | undefined {
   const delen: RawBuilder<unknown>[] = [];
   if (d.rijen.length > 0) {
@@ -100,9 +88,9 @@ export function schrijfStatement(d: {
              resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash, aanbieding_id = EXCLUDED.aanbieding_id
        WHERE EXCLUDED.verwerking = 'toegepast' AND h.verwerking <> 'toegepast')`);
   }
-  if (d.fouten.length > 0) {
+  if (d.nieuweFouten.length > 0) {
     const json = JSON.stringify(
-      d.fouten.map(({ fout: f, pogingen, opgelost }) => ({
+      d.nieuweFouten.map(({ fout: f, pogingen, opgelost }) => ({
         ...foutVelden(f),
         school_id: f.schoolId,
         resultaat_key: f.resultaat.resultaatKey,
@@ -129,7 +117,7 @@ export function schrijfStatement(d: {
              aanbieding_id = coalesce(EXCLUDED.aanbieding_id, f.aanbieding_id),
              pogingen = f.pogingen + EXCLUDED.pogingen, laatste_poging_op = clock_timestamp())`);
   }
-  if (d.extra) delen.push(sql`e AS (${d.extra})`);
+  if (d.aanbiedingen.length > 0) delen.push(sql`e AS (${nieuweAanbiedingen(d.aanbiedingen)})`);
   if (delen.length === 0) return undefined;
   return sql`WITH ${sql.join(delen, sql`, `)} SELECT 1`;
 }
@@ -153,7 +141,7 @@ function foutVelden(f: NieuweFout) {
  * content when the revisie failed again; `opgelost` when it got through. An operator's retry that gets
  * through counts as an attempt too; a resolution by another delivery does not.
  */
-export function wijzigFoutenStatement(wijzigingen: FoutWijziging[]): RawBuilder<unknown> {
+function wijzigFoutenStatement(wijzigingen: FoutWijziging[]): RawBuilder<unknown> {
   const json = JSON.stringify(
     wijzigingen.map((w) => ({
       ...(w.nieuw ? foutVelden(w.nieuw) : {}),
@@ -181,4 +169,27 @@ export function wijzigFoutenStatement(wijzigingen: FoutWijziging[]): RawBuilder<
            aanbieding_id uuid, code text, melding text, boom_leerlingnummer text, leerling_id text, toets_code text,
            toetsonderdeel_code text, resultaat jsonb)
      WHERE f.id = u.id AND f.status = 'open'`;
+}
+
+function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknown> {
+  const json = JSON.stringify(
+    rijen.map((a) => ({
+      id: a.id,
+      school_id: a.schoolId,
+      bericht_id: a.berichtId,
+      ontvangen_op: a.ontvangenOp,
+      volgnummer: a.volgnummer,
+      inhoud_hash: a.hash.toString('hex'),
+      aantal_resultaten: a.aantal,
+      per_status: a.perStatus,
+      bericht: a.bericht,
+      antwoord: a.antwoord,
+    })),
+  );
+  return sql`INSERT INTO aanbiedingen (id, school_id, bericht_id, ontvangen_op, inhoud_hash, aantal_resultaten, per_status,
+                                       bericht, antwoord)
+    SELECT a.id, a.school_id, a.bericht_id, a.ontvangen_op + a.volgnummer * interval '1 microsecond', decode(a.inhoud_hash, 'hex'), a.aantal_resultaten, a.per_status,
+           a.bericht, a.antwoord
+      FROM jsonb_to_recordset(${json}::jsonb) AS a(id uuid, school_id uuid, bericht_id text, ontvangen_op timestamptz, volgnummer int,
+           inhoud_hash text, aantal_resultaten int, per_status jsonb, bericht jsonb, antwoord jsonb)`;
 }
