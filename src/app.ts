@@ -4,7 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Logger } from 'pino';
 import { beheerRoutes } from './beheer/routes.js';
 import { STANDAARD_INGEST } from './boom/ingest.js';
-import { geheugenTeller, type MislukteSleutels } from './boom/mislukte-sleutels.js';
+import { inMemoryCounter, type MislukteSleutels } from './boom/mislukte-sleutels.js';
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
@@ -68,7 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const mislukteSleutels =
     opts.mislukteSleutels ??
-    geheugenTeller({
+    inMemoryCounter({
       maxFouten: config.MISLUKTE_SLEUTELS_MAX,
       vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
     });

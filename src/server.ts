@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './beheer/operator-token.js';
-import { redisTeller } from './boom/mislukte-sleutels.js';
+import { redisCounter } from './boom/mislukte-sleutels.js';
 import { loadConfigOrExit } from './config.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       maxFouten: config.MISLUKTE_SLEUTELS_MAX,
       vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
     };
-    const mislukteSleutels = config.REDIS_URL ? redisTeller(config.REDIS_URL, limiet) : undefined;
+    const mislukteSleutels = config.REDIS_URL ? redisCounter(config.REDIS_URL, limiet) : undefined;
     app = await buildApp({ config, db, logger: log, operatorToken, mislukteSleutels });
     // Fastify logs this line once per address it listens on: the one line a person waits for.
     await app.listen({

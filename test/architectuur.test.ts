@@ -10,7 +10,11 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src')
 
 function bestanden(map: string): string[] {
   return readdirSync(map, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? bestanden(path.join(map, e.name)) : e.name.endsWith('.ts') ? [path.join(map, e.name)] : [],
+    e.isDirectory()
+      ? bestanden(path.join(map, e.name))
+      : e.name.endsWith('.ts')
+        ? [path.join(map, e.name)]
+        : [],
   );
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Plaatsen, type Termijn, TermijnVerstreken } from '../db/termijn.js';
+import { type Deadline, DeadlinePassed, Slots } from '../db/deadline.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import { AppError, isDatabaseUnavailable } from '../errors.js';
@@ -115,11 +115,11 @@ export function maakIngest(
   const { bijBundel, bijUitgesteld } = waarneming;
   const antwoordtijd = opties.antwoordtijdMs ?? STANDAARD_INGEST.antwoordtijdMs!;
   const marge = margeVan(antwoordtijd);
-  const plaatsen = new Plaatsen(opties.wachtParallel ?? STANDAARD_INGEST.wachtParallel!);
+  const plaatsen = new Slots(opties.wachtParallel ?? STANDAARD_INGEST.wachtParallel!);
   const wachtbanen = new Map<string, Batcher<InBehandeling, Baanuitkomst>>();
-  const termijnVan = (bundel: InBehandeling[]): Termijn => ({
-    uiterlijk: Math.min(...bundel.map((a) => a.uiterlijk)),
-    marge,
+  const termijnVan = (bundel: InBehandeling[]): Deadline => ({
+    at: Math.min(...bundel.map((a) => a.uiterlijk)),
+    margin: marge,
   });
 
   const wachtbaan = (schoolId: string) => {
@@ -156,11 +156,11 @@ export function maakIngest(
       // An aanbieding still waiting when its deadline (less the time to answer) has passed never starts.
       deadline: {
         at: (a) => a.uiterlijk - marge,
-        expired: () => new TermijnVerstreken('waiting for a batch'),
+        expired: () => new DeadlinePassed('waiting for a batch'),
       },
       handle: async (bundel) => {
         // A lane that waits for locks holds a connection meanwhile: only `wachtParallel` of them at once.
-        const vrij = wachten ? await plaatsen.neem(termijnVan(bundel).uiterlijk - marge) : () => {};
+        const vrij = wachten ? await plaatsen.take(termijnVan(bundel).at - marge) : () => {};
         try {
           return await ingest(bundel, wachten);
         } catch (err) {
@@ -245,7 +245,7 @@ const UITGESTELD = Symbol('uitgesteld');
 async function ingestBundel(
   db: Db,
   bundel: InBehandeling[],
-  opties: IngestWaarneming & { wachten: boolean; termijn?: Termijn },
+  opties: IngestWaarneming & { wachten: boolean; termijn?: Deadline },
 ): Promise<Array<PromiseSettledResult<IngestUitkomst> | typeof UITGESTELD>> {
   const { wachten, termijn, voorClaim, bijFase = () => {} } = opties;
   const uniek = new Set(bundel.map((a) => perSchool(a.schoolId, a.aanbieding.berichtId)));

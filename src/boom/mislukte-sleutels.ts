@@ -98,7 +98,7 @@ export interface Limiet {
  * Per process: for one instance, or when no Redis is configured. At most `capaciteit` clients are kept;
  * past that the least recently failing client is forgotten (its count starts again at its next failure).
  */
-export function geheugenTeller(
+export function inMemoryCounter(
   limiet: Limiet,
   now = () => Date.now(),
   capaciteit = MAX_CLIENTS,
@@ -125,7 +125,7 @@ export function geheugenTeller(
 }
 
 /** Shared by every instance through Redis (REDIS_URL). */
-export function redisTeller(
+export function redisCounter(
   url: string,
   limiet: Limiet,
   prefix = 'boom-koppeling',

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { metTermijn } from '../db/termijn.js';
+import { withDeadline } from '../db/deadline.js';
 import { leesRest } from '../plugins/body-rest.js';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
@@ -66,7 +66,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
   // the ingest bounds its own transactions by each aanbieding's deadline (src/boom/ingest.ts).
   const binnenAntwoordtijd = <T>(fn: () => Promise<T>) =>
-    metTermijn({ uiterlijk: performance.now() + antwoordtijd - margeVan(antwoordtijd), marge: 0 }, fn);
+    withDeadline({ at: performance.now() + antwoordtijd - margeVan(antwoordtijd), margin: 0 }, fn);
   const db = app.db;
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
   const zoekSleutel = maakSleutelzoeker(db, binnenAntwoordtijd);

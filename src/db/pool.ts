@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
-import { binnenTermijn, lopendeTermijn, TermijnVerstreken } from './termijn.js';
+import { currentDeadline, DeadlinePassed, withinDeadline } from './deadline.js';
 import type { Database } from './types.js';
 
 // `date` columns stay 'YYYY-MM-DD' strings: a test date has no time zone.
@@ -31,7 +31,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
     // after statement_timeout; query_timeout ends the wait for an answer on a connection whose server is
     // gone without a word (a failover, a half-open socket), and drops that connection. TCP keepalive finds
     // such a connection while it is idle in the pool. The ingest bounds its own statements much tighter
-    // (termijnPool below, ANTWOORDTIJD_MS).
+    // (deadlinePool below, ANTWOORDTIJD_MS).
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
     keepAlive: true,
@@ -47,7 +47,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
   pool.on('connect', (client) => {
     client.on('error', (err) => opts.log.warn({ err: { message: err.message } }, 'database client failed'));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: termijnPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: deadlinePool(pool) }) });
   return {
     db,
     pool,
@@ -58,47 +58,46 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
 }
 
 /**
- * The pool as kysely sees it, bounded by the deadline of the work it runs for (metTermijn, src/db/termijn.ts;
+ * The pool as kysely sees it, bounded by the deadline of the work it runs for (withDeadline, src/db/deadline.ts;
  * a Boom request's ANTWOORDTIJD_MS). Outside one it is the pool itself. Inside one:
- * - the wait for a connection ends at the deadline (TermijnVerstreken), and so does the wait for each
+ * - the wait for a connection ends at the deadline (DeadlinePassed), and so does the wait for each
  *   statement's answer (query_timeout: a dead connection, a statement stuck behind a lock);
  * - a transaction does not start when too little time is left, and its BEGIN sets statement_timeout and
  *   lock_timeout to the time left less the margin, so the server ends its statements and lock waits first;
  * - a connection whose statement failed without an answer from the server (a timeout, a broken socket) is
  *   in doubt: it takes no further statement (so no COMMIT can follow) and is closed, not reused.
  */
-function termijnPool(pool: pg.Pool): PostgresPool {
+function deadlinePool(pool: pg.Pool): PostgresPool {
   return {
     async connect() {
-      const termijn = lopendeTermijn();
-      if (!termijn) return pool.connect();
-      const einde = termijn.uiterlijk - termijn.marge;
-      const client = await binnenTermijn(pool.connect(), einde, (c) => c.release());
-      let inTwijfel: Error | undefined;
+      const deadline = currentDeadline();
+      if (!deadline) return pool.connect();
+      const end = deadline.at - deadline.margin;
+      const client = await withinDeadline(pool.connect(), end, (c) => c.release());
+      let inDoubt: Error | undefined;
       return {
         // biome-ignore lint/suspicious/noExplicitAny: kysely's two overloads (a statement, a cursor) in one
         query: ((sql: any, parameters?: readonly unknown[]) => {
           if (typeof sql !== 'string') return client.query(sql);
-          if (inTwijfel) return Promise.reject(inTwijfel);
-          const rest = Math.floor(einde - performance.now());
+          if (inDoubt) return Promise.reject(inDoubt);
+          const left = Math.floor(end - performance.now());
           let text = sql;
           if (sql === 'begin') {
             // Integers computed here, never input: safe to write into the statement.
-            const server = rest - termijn.marge;
-            if (server < termijn.marge)
-              return Promise.reject(new TermijnVerstreken('starting a transaction'));
+            const server = left - deadline.margin;
+            if (server < deadline.margin) return Promise.reject(new DeadlinePassed('starting a transaction'));
             text = `BEGIN; SET LOCAL statement_timeout = ${server}; SET LOCAL lock_timeout = ${server}`;
           }
-          if (rest < 1) return Promise.reject(new TermijnVerstreken('sending a statement'));
-          const config = { text, values: parameters, query_timeout: rest } as pg.QueryConfig;
+          if (left < 1) return Promise.reject(new DeadlinePassed('sending a statement'));
+          const config = { text, values: parameters, query_timeout: left } as pg.QueryConfig;
           const p = client.query(config);
           p.catch((err: unknown) => {
             if (!(err instanceof pg.DatabaseError))
-              inTwijfel = err instanceof Error ? err : new Error(String(err));
+              inDoubt = err instanceof Error ? err : new Error(String(err));
           });
           return p;
         }) as never,
-        release: () => client.release(inTwijfel),
+        release: () => client.release(inDoubt),
       };
     },
     end: () => pool.end(),

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { metTermijn, type Termijn } from './termijn.js';
+import { type Deadline, withDeadline } from './deadline.js';
 import type { Database } from './types.js';
 
 // Deadlock and serialization failures are safe to run again: the transaction left nothing behind.
@@ -7,19 +7,19 @@ const RETRYABLE = new Set(['40P01', '40001']);
 
 /**
  * Runs `fn` in one transaction, again (up to 3 times) when PostgreSQL aborted it for a deadlock or a
- * serialization failure. With a `termijn` it is over by `uiterlijk - marge`, or it fails with nothing kept
- * (src/db/pool.ts, termijnPool): it does not start when too little time is left, the wait for a connection
+ * serialization failure. With a `deadline` it is over by `at - margin`, or it fails with nothing kept
+ * (src/db/pool.ts, deadlinePool): it does not start when too little time is left, the wait for a connection
  * and every statement's answer end then, and the server ends each statement and lock wait before it.
  */
 export async function inTransaction<T>(
   db: Kysely<Database>,
   fn: (trx: Transaction<Database>) => Promise<T>,
-  termijn?: Termijn,
+  deadline?: Deadline,
 ): Promise<T> {
   const transactie = () => db.transaction().execute(fn);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (termijn ? metTermijn(termijn, transactie) : transactie());
+      return await (deadline ? withDeadline(deadline, transactie) : transactie());
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (attempt >= 3 || code === undefined || !RETRYABLE.has(code)) throw err;

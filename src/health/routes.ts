@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { metTermijn } from '../db/termijn.js';
+import { withDeadline } from '../db/deadline.js';
 import { AppError } from '../errors.js';
 
 const ok = z.object({ status: z.literal('ok') });
@@ -43,7 +43,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, op
         throw nietKlaar(new Error(`the oldest delivery has waited ${Math.round(oudste)} ms`));
       }
       try {
-        await metTermijn({ uiterlijk: performance.now() + controleMs, marge: 0 }, () =>
+        await withDeadline({ at: performance.now() + controleMs, margin: 0 }, () =>
           sql`SELECT 1`.execute(app.db),
         );
       } catch (err) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { geheugenTeller, MAX_CLIENTS, redisTeller } from '../../src/boom/mislukte-sleutels.js';
+import { inMemoryCounter, MAX_CLIENTS, redisCounter } from '../../src/boom/mislukte-sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
@@ -45,7 +45,7 @@ t.test(
 
 t.test('the in-memory window ends', async (t) => {
   let now = 0;
-  const teller = geheugenTeller({ maxFouten: 2, vensterSeconden: 10 }, () => now);
+  const teller = inMemoryCounter({ maxFouten: 2, vensterSeconden: 10 }, () => now);
   t.same(await teller.registreer('a'), { aantal: 1, resterendSeconden: 10 });
   now = 4_000;
   t.same(await teller.registreer('a'), { aantal: 2, resterendSeconden: 6 });
@@ -56,8 +56,8 @@ t.test('the in-memory window ends', async (t) => {
 t.test('through Redis the count is shared by every instance', async (t) => {
   const prefix = `test-${randomUUID()}`;
   const limiet = { maxFouten: 2, vensterSeconden: 30 };
-  const a = redisTeller(REDIS_URL, limiet, prefix);
-  const b = redisTeller(REDIS_URL, limiet, prefix);
+  const a = redisCounter(REDIS_URL, limiet, prefix);
+  const b = redisCounter(REDIS_URL, limiet, prefix);
   t.teardown(async () => {
     await a.close();
     await b.close();
@@ -69,7 +69,7 @@ t.test('through Redis the count is shared by every instance', async (t) => {
   t.ok(third.resterendSeconden > 0 && third.resterendSeconden <= 30);
 
   // Two apps on one database with one shared counter: failures on one count on the other.
-  const teller = redisTeller(REDIS_URL, { maxFouten: 2, vensterSeconden: 30 }, `${prefix}-apps`);
+  const teller = redisCounter(REDIS_URL, { maxFouten: 2, vensterSeconden: 30 }, `${prefix}-apps`);
   const ctx1 = await buildTestApp(t, { MISLUKTE_SLEUTELS_MAX: '2' }, { mislukteSleutels: teller });
   const fout = { authorization: 'Bearer bk_fout' };
   await ctx1.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: fout });
@@ -79,7 +79,7 @@ t.test('through Redis the count is shared by every instance', async (t) => {
 });
 
 t.test('with Redis unreachable the check fails open: 401, not 500', async (t) => {
-  const teller = redisTeller('redis://127.0.0.1:1', { maxFouten: 1, vensterSeconden: 30 });
+  const teller = redisCounter('redis://127.0.0.1:1', { maxFouten: 1, vensterSeconden: 30 });
   const ctx = await buildTestApp(t, {}, { mislukteSleutels: teller });
   for (let i = 0; i < 3; i++) {
     const res = await ctx.app.inject({
@@ -94,7 +94,7 @@ t.test('with Redis unreachable the check fails open: 401, not 500', async (t) =>
 t.test(
   'the in-memory counter is a bounded LRU: the least recently failing client is forgotten',
   async (t) => {
-    const teller = geheugenTeller({ maxFouten: 5, vensterSeconden: 60 }, () => 0, 3);
+    const teller = inMemoryCounter({ maxFouten: 5, vensterSeconden: 60 }, () => 0, 3);
     for (const c of ['a', 'b', 'c', 'a']) await teller.registreer(c);
     await teller.registreer('d'); // four clients in a capacity of three: b, the least recent, goes
     t.equal((await teller.registreer('a')).aantal, 3, 'a was used recently and kept its count');
@@ -104,7 +104,7 @@ t.test(
 );
 
 t.test('a flood of distinct addresses costs O(1) per failure, not a scan', async (t) => {
-  const teller = geheugenTeller({ maxFouten: 5, vensterSeconden: 600 });
+  const teller = inMemoryCounter({ maxFouten: 5, vensterSeconden: 600 });
   const perFout = async (van: number, tot: number) => {
     const start = performance.now();
     for (let i = van; i < tot; i++) await teller.registreer(`c${i}`);
@@ -137,7 +137,7 @@ for (const variant of ['memory', 'redis'] as const) {
   t.test(`${variant}: a client over the limit is refused before the key lookup`, async (t) => {
     const teller =
       variant === 'redis'
-        ? redisTeller(REDIS_URL, { maxFouten: 2, vensterSeconden: 60 }, `test-${randomUUID()}`)
+        ? redisCounter(REDIS_URL, { maxFouten: 2, vensterSeconden: 60 }, `test-${randomUUID()}`)
         : undefined;
     const ctx = await buildTestApp(
       t,
