@@ -1,7 +1,6 @@
-import { nieuwOndertekengeheim } from '../boom/handtekening.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
-import { hashSleutel, nieuweSleutel } from '../sleutels.js';
+import { hashSleutel, nieuweSleutel, nieuwOndertekengeheim } from '../sleutels.js';
 import { geefSleutelUit, trekSleutelsIn, zetOndertekengeheim } from './koppeling-repo.js';
 import { eisSchool, eisUuid } from './scholen.js';
 
