@@ -7,7 +7,7 @@ declare module 'fastify' {
     db: Db;
     /** The pool under `db`, for statements sent pipelined (src/db/transaction.ts). */
     pool: DbHandle['pool'];
-    /** `db` with every wait for a connection and an answer bounded by `ms` (ANTWOORDTIJD_MS). */
+    /** `db` with every wait for a connection and an answer bounded by `ms` (RESPONSE_DEADLINE_MS). */
     begrensdeDb: (ms: number) => Db;
   }
 }
