@@ -69,8 +69,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const mislukteSleutels =
     opts.mislukteSleutels ??
     inMemoryCounter({
-      maxFouten: config.MISLUKTE_SLEUTELS_MAX,
-      vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
+      maxFouten: config.FAILED_KEYS_MAX,
+      vensterSeconden: config.FAILED_KEYS_WINDOW_SECONDS,
     });
   app.addHook('onClose', async () => mislukteSleutels.close());
 
@@ -134,17 +134,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     let oudsteAanbieding = () => 0;
     await api.register(healthRoutes, {
       logLevel: 'warn',
-      antwoordtijdMs: config.ANTWOORDTIJD_MS,
+      antwoordtijdMs: config.RESPONSE_DEADLINE_MS,
       oudsteAanbieding: () => oudsteAanbieding(),
     });
     await api.register(boomRoutes, {
       prefix: '/v1/boom',
       mislukteSleutels,
-      maxMislukteSleutels: config.MISLUKTE_SLEUTELS_MAX,
+      maxMislukteSleutels: config.FAILED_KEYS_MAX,
       ingest: {
         ...STANDAARD_INGEST,
         parallel: config.INGEST_PARALLEL,
-        antwoordtijdMs: config.ANTWOORDTIJD_MS,
+        antwoordtijdMs: config.RESPONSE_DEADLINE_MS,
       },
       bijIngest: (ingest) => {
         oudsteAanbieding = ingest.oudste;

@@ -18,6 +18,23 @@ function isProxyAdres(d: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (versie === 4 ? 32 : 128);
 }
 
+/**
+ * Variables renamed to English (issue 12: infrastructure is named in English), old name → new name. The old
+ * name still works for one release; when both are set, the new one wins. `deprecationNotes` says so at start.
+ */
+export const RENAMED = {
+  ANTWOORDTIJD_MS: 'RESPONSE_DEADLINE_MS',
+  BEWAARTERMIJN_BERICHTEN_DAGEN: 'DELIVERY_BODY_RETENTION_DAYS',
+  BEWAARTERMIJN_WIJZIGINGEN_DAGEN: 'CHANGE_FEED_RETENTION_DAYS',
+  MISLUKTE_SLEUTELS_MAX: 'FAILED_KEYS_MAX',
+  MISLUKTE_SLEUTELS_VENSTER_SECONDEN: 'FAILED_KEYS_WINDOW_SECONDS',
+} as const;
+
+/** A new name counts as set when it holds more than blanks (compose files often pass `${X:-}`). */
+function isSet(v: string | undefined): v is string {
+  return v !== undefined && v.trim() !== '';
+}
+
 /** Every variable the service reads; nothing else in the code touches process.env. */
 const schema = z.object({
   DATABASE_URL: optionalText.pipe(
@@ -46,17 +63,19 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Every Boom request is answered within this; a delivery the database cannot take in time gets a 503. */
-  ANTWOORDTIJD_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  RESPONSE_DEADLINE_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   /** Batches of larger deliveries (50+ results) written at once (src/boom/ingest.ts); more with more cores. */
   INGEST_PARALLEL: z.coerce.number().int().min(1).max(50).default(2),
   REDIS_URL: optionalText.pipe(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
-  BEWAARTERMIJN_BERICHTEN_DAGEN: z.coerce.number().int().min(1).default(30),
-  BEWAARTERMIJN_WIJZIGINGEN_DAGEN: z.coerce.number().int().min(1).default(30),
+  /** Days a delivery's body is kept (src/retentie.ts). */
+  DELIVERY_BODY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Days a row of the change feed `wijzigingen` is kept (src/wijzigingen/retentie.ts). */
+  CHANGE_FEED_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Failed key checks one client may make per window before further failures get a 429. */
-  MISLUKTE_SLEUTELS_MAX: z.coerce.number().int().min(1).default(20),
-  MISLUKTE_SLEUTELS_VENSTER_SECONDEN: z.coerce.number().int().min(1).default(60),
+  FAILED_KEYS_MAX: z.coerce.number().int().min(1).default(20),
+  FAILED_KEYS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
    * Behind a load balancer: how many proxies stand in front (a hop count), or their addresses/CIDRs
    * (comma-separated), to take the client address from X-Forwarded-For. Never "trust everything": the
@@ -87,14 +106,42 @@ export type Config = Readonly<z.output<typeof schema>>;
 
 export class ConfigError extends Error {}
 
-/** Parses the environment once; fails naming each bad variable (never its value: it may be a secret). */
+/**
+ * Parses the environment once; fails naming each bad variable (never its value: it may be a secret). A
+ * variable still set under its old name (RENAMED) is read from there unless the new name is set.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const input: NodeJS.ProcessEnv = { ...env };
+  const oudeNaam = new Map<string, string>();
+  for (const [oud, nieuw] of Object.entries(RENAMED)) {
+    if (env[oud] !== undefined && !isSet(env[nieuw])) {
+      input[nieuw] = env[oud];
+      oudeNaam.set(nieuw, oud);
+    }
+  }
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const naam = i.path.join('.');
+      const oud = oudeNaam.get(naam);
+      return `${oud === undefined ? naam : `${oud} (the old name of ${naam})`}: ${i.message}`;
+    });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/**
+ * One line for each variable set under its old name, for the log at start-up: the names only, never a value.
+ */
+export function deprecationNotes(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(RENAMED)
+    .filter(([oud]) => env[oud] !== undefined)
+    .map(([oud, nieuw]) =>
+      isSet(env[nieuw])
+        ? `${oud} is ignored: ${nieuw} is set too and wins; remove ${oud}`
+        : `${oud} is deprecated and will stop working in the next release: rename it to ${nieuw}`,
+    );
 }
 
 /** For the commands: a bad configuration prints what is wrong and exits 78 (EX_CONFIG), no stack trace. */

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './beheer/operator-token.js';
 import { redisCounter } from './boom/mislukte-sleutels.js';
-import { loadConfigOrExit } from './config.js';
+import { deprecationNotes, loadConfigOrExit } from './config.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db/pool.js';
@@ -18,6 +18,8 @@ import { verwijderOudeWijzigingen } from './wijzigingen/retentie.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config);
+  // Variables still set under their old (Dutch) names: their names, never their values.
+  for (const note of deprecationNotes()) log.warn(note);
   let embedded: EmbeddedDatabase | undefined;
   let app: FastifyInstance | undefined;
   let retentie: NodeJS.Timeout | undefined;
@@ -54,8 +56,8 @@ async function main(): Promise<void> {
     const operatorToken = await resolveOperatorToken(config, log);
     const db = createDb(databaseUrl, { max: config.DB_POOL_MAX, log });
     const limiet = {
-      maxFouten: config.MISLUKTE_SLEUTELS_MAX,
-      vensterSeconden: config.MISLUKTE_SLEUTELS_VENSTER_SECONDEN,
+      maxFouten: config.FAILED_KEYS_MAX,
+      vensterSeconden: config.FAILED_KEYS_WINDOW_SECONDS,
     };
     const mislukteSleutels = config.REDIS_URL ? redisCounter(config.REDIS_URL, limiet) : undefined;
     app = await buildApp({ config, db, logger: log, operatorToken, mislukteSleutels });
@@ -66,8 +68,8 @@ async function main(): Promise<void> {
       listenTextResolver: (adres) =>
         `ready on ${toonbaar(adres)}: API reference at ${toonbaar(adres)}/docs, operator token ${waarIsHetToken(config)}`,
     });
-    retentie = planRetentie(app, config.BEWAARTERMIJN_BERICHTEN_DAGEN);
-    wijzigingenRetentie(app, config.BEWAARTERMIJN_WIJZIGINGEN_DAGEN);
+    retentie = planRetentie(app, config.DELIVERY_BODY_RETENTION_DAYS);
+    wijzigingenRetentie(app, config.CHANGE_FEED_RETENTION_DAYS);
     stopGrens = planGrens(app.db, app.log);
   } catch (err) {
     // The reason in the message itself: one readable line on a terminal and in a log collector alike.

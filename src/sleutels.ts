@@ -1,8 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** A new secret: 32 random bytes, URL-safe, with a prefix that makes a leaked key recognisable. */
+/** A new key or token: 32 random bytes, URL-safe, with a prefix that makes a leaked key recognisable. */
 export function nieuweSleutel(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * A new signing secret for Standard Webhooks: `whsec_` and 32 random bytes in base64 (issued by beheer/,
+ * checked by boom/handtekening.ts).
+ */
+export function nieuwOndertekengeheim(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 /** Keys are high-entropy random strings, so one SHA-256 is the right hash (no salt or stretching needed). */

@@ -108,7 +108,7 @@ t.test('the OpenAPI document names every code Boom and operators can meet', asyn
 });
 
 t.test(
-  'readiness is 503 while a delivery has waited longer than ANTWOORDTIJD_MS (a wedged ingest)',
+  'readiness is 503 while a delivery has waited longer than RESPONSE_DEADLINE_MS (a wedged ingest)',
   async (t) => {
     const Fastify = (await import('fastify')).default;
     const { serializerCompiler, validatorCompiler } = await import('fastify-type-provider-zod');

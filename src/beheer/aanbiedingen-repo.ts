@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/types.js';
-import { tijdSleutel, voorCursor } from './keyset-sql.js';
+import { tijdSleutel, voorCursor } from './sql-helpers.js';
 
 export interface AanbiedingFilter {
   schoolId?: string | undefined;

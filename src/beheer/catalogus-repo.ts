@@ -82,3 +82,14 @@ export async function zetSchooltoetsen(db: Executor, schoolId: string, codes: st
       .execute();
   }
 }
+
+/** The school's activated tests (Stap 4), on code. */
+export async function leesSchooltoetsen(db: Executor, schoolId: string): Promise<string[]> {
+  const rijen = await db
+    .selectFrom('schooltoetsen')
+    .select('toets_code')
+    .where('school_id', '=', schoolId)
+    .orderBy('toets_code')
+    .execute();
+  return rijen.map((r) => r.toets_code);
+}

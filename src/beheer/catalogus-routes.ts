@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
 import { code32, tekst } from '../schema/tekst.js';
-import { zetSchoolToetsen, zetToets } from './catalogus.js';
-import { leesToets, lijstToetsen } from './catalogus-repo.js';
+import { toonToets, zetSchoolToetsen, zetToets } from './catalogus.js';
+import { leesSchooltoetsen, lijstToetsen } from './catalogus-repo.js';
+import { eisSchool } from './niet-gevonden.js';
 import { cursor, lijst, limiet, pagina } from './paging.js';
 import { beheer, schoolParams } from './schema.js';
 
@@ -18,6 +18,7 @@ const toetsGeheeld = toets.extend({
   geheeld: z.number().int().describe('Hoeveel open foutmeldingen deze wijziging heeft opgelost'),
 });
 const codeParams = z.object({ code: tekst(1, 64) });
+const schooltoetsen = z.object({ toetsen: z.array(z.string()) });
 
 const toetsBody = z
   .object({ naam: tekst(1, 200), vak: code32, onderdelen: z.array(onderdeel).max(500) })
@@ -67,11 +68,7 @@ export const catalogusRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: toets },
       },
     },
-    async (request) => {
-      const rij = await leesToets(app.db, request.params.code);
-      if (!rij) throw new AppError('NIET_GEVONDEN', { detail: 'Deze toets staat niet in de catalogus' });
-      return rij;
-    },
+    async (request) => toonToets(app.db, request.params.code),
   );
 
   app.put(
@@ -90,8 +87,11 @@ export const catalogusRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { nieuw, toets } = await zetToets(app.db, { code: request.params.code, ...request.body });
-      return reply.code(nieuw ? 201 : 200).send(toets);
+      const { nieuw, toets, geheeld } = await zetToets(app.db, {
+        code: request.params.code,
+        ...request.body,
+      });
+      return reply.code(nieuw ? 201 : 200).send({ ...toets, geheeld });
     },
   );
 
@@ -106,9 +106,27 @@ export const catalogusRoutes: FastifyPluginAsyncZod = async (app) => {
           'Dubbele codes tellen één keer. Het antwoord is de set daarna, op code.',
         params: schoolParams,
         body: z.object({ toetsen: z.array(tekst(1, 64)).max(1000) }),
-        response: { 200: z.object({ toetsen: z.array(z.string()) }) },
+        response: { 200: schooltoetsen },
       },
     },
-    async (request) => zetSchoolToetsen(app.db, request.params.schoolId, request.body.toetsen),
+    async (request) => ({
+      toetsen: await zetSchoolToetsen(app.db, request.params.schoolId, request.body.toetsen),
+    }),
+  );
+
+  app.get(
+    '/scholen/:schoolId/schooltoetsen',
+    {
+      schema: {
+        ...beheer,
+        summary: 'Stap 4: de geactiveerde Boom-toetsen van de school, op code',
+        params: schoolParams,
+        response: { 200: schooltoetsen },
+      },
+    },
+    async (request) => {
+      await eisSchool(app.db, request.params.schoolId);
+      return { toetsen: await leesSchooltoetsen(app.db, request.params.schoolId) };
+    },
   );
 };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/types.js';
 import type { FoutCode, FoutStatus } from '../verwerking/index.js';
-import { tijdSleutel, voorCursor } from './keyset-sql.js';
+import { tijdSleutel, voorCursor } from './sql-helpers.js';
 
 export interface FoutFilter {
   schoolId?: string | undefined;

@@ -1,16 +1,50 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  foutAntwoord,
-  naarFout,
-  negeer,
-  opnieuwAntwoord,
-  probeerAllesOpnieuw,
-  probeerOpnieuw,
-} from './fouten.js';
-import { lijstFouten } from './fouten-repo.js';
+import { uitkomst as uitkomstSchema } from '../schema/boom.js';
+import { negeer, probeerAllesOpnieuw, probeerOpnieuw } from './fouten.js';
+import { type FoutRij, lijstFouten } from './fouten-repo.js';
 import { lijst, limiet, pagina, tijdCursor } from './paging.js';
-import { beheer, foutCode, idParams, tijdstip } from './schema.js';
+import { beheer, foutCode, idParams, iso, tijdstip } from './schema.js';
+
+const foutStatus = z.enum(['open', 'opgelost', 'genegeerd']);
+
+const foutAntwoord = z.object({
+  id: z.string(),
+  schoolId: z.string(),
+  code: foutCode,
+  status: foutStatus,
+  melding: z.string(),
+  resultaatKey: z.string(),
+  revisie: z.number().int(),
+  boomLeerlingnummer: z.string(),
+  toetsCode: z.string(),
+  toetsonderdeelCode: z.string().nullable(),
+  aangemaaktOp: z.string(),
+  pogingen: z.number().int(),
+  laatstePogingOp: z.string(),
+  opgelostOp: z.string().nullable(),
+});
+
+const opnieuwAntwoord = foutAntwoord.extend({ uitkomst: uitkomstSchema });
+
+function naarFout(r: FoutRij): z.output<typeof foutAntwoord> {
+  return {
+    id: r.id,
+    schoolId: r.school_id,
+    code: r.code,
+    status: r.status,
+    melding: r.melding,
+    resultaatKey: r.resultaat_key,
+    revisie: r.revisie,
+    boomLeerlingnummer: r.boom_leerlingnummer,
+    toetsCode: r.toets_code,
+    toetsonderdeelCode: r.toetsonderdeel_code,
+    aangemaaktOp: r.aangemaakt_op.toISOString(),
+    pogingen: r.pogingen,
+    laatstePogingOp: r.laatste_poging_op.toISOString(),
+    opgelostOp: iso(r.opgelost_op as Date | null),
+  };
+}
 
 const perStatus = z.object({
   verwerkt: z.number().int(),
@@ -31,7 +65,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           schoolId: z.guid().optional(),
           code: foutCode.optional(),
-          status: z.enum(['open', 'opgelost', 'genegeerd']).optional(),
+          status: foutStatus.optional(),
           vanaf: tijdstip.optional(),
           tot: tijdstip.optional(),
           limit: limiet,
@@ -63,7 +97,10 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: opnieuwAntwoord },
       },
     },
-    async (request) => probeerOpnieuw(app.db, request.params.id),
+    async (request) => {
+      const { rij, uitkomst } = await probeerOpnieuw(app.db, request.params.id);
+      return { ...naarFout(rij), uitkomst };
+    },
   );
 
   app.post(
@@ -79,7 +116,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: foutAntwoord },
       },
     },
-    async (request) => negeer(app.db, request.params.id),
+    async (request) => naarFout(await negeer(app.db, request.params.id)),
   );
 
   app.post(

@@ -1,62 +1,21 @@
-import { z } from 'zod';
 import { inTransaction } from '../db/transaction.js';
-import type { Db } from '../db/types.js';
+import type { Db, Executor } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { uitkomst as uitkomstSchema } from '../schema/boom.js';
 import { type FoutCode, herverwerkFoutmeldingen, type UitkomstStatus } from '../verwerking/index.js';
-import { type FoutRij, leesFout, negeerFout, openFoutIds } from './fouten-repo.js';
-import { foutCode, iso, isUuid } from './schema.js';
-
-export const foutAntwoord = z.object({
-  id: z.string(),
-  schoolId: z.string(),
-  code: foutCode,
-  status: z.enum(['open', 'opgelost', 'genegeerd']),
-  melding: z.string(),
-  resultaatKey: z.string(),
-  revisie: z.number().int(),
-  boomLeerlingnummer: z.string(),
-  toetsCode: z.string(),
-  toetsonderdeelCode: z.string().nullable(),
-  aangemaaktOp: z.string(),
-  pogingen: z.number().int(),
-  laatstePogingOp: z.string(),
-  opgelostOp: z.string().nullable(),
-});
-
-export const opnieuwAntwoord = foutAntwoord.extend({ uitkomst: uitkomstSchema });
-
-export function naarFout(r: FoutRij): z.output<typeof foutAntwoord> {
-  return {
-    id: r.id,
-    schoolId: r.school_id,
-    code: r.code,
-    status: r.status,
-    melding: r.melding,
-    resultaatKey: r.resultaat_key,
-    revisie: r.revisie,
-    boomLeerlingnummer: r.boom_leerlingnummer,
-    toetsCode: r.toets_code,
-    toetsonderdeelCode: r.toetsonderdeel_code,
-    aangemaaktOp: r.aangemaakt_op.toISOString(),
-    pogingen: r.pogingen,
-    laatstePogingOp: r.laatste_poging_op.toISOString(),
-    opgelostOp: iso(r.opgelost_op as Date | null),
-  };
-}
-
-const nietGevonden = () => new AppError('NIET_GEVONDEN', { detail: 'Deze foutmelding bestaat niet' });
+import { leesFout, negeerFout, openFoutIds } from './fouten-repo.js';
+import { eisId, gevonden } from './niet-gevonden.js';
 
 /** The open foutmelding, locked for this transaction; 404 when unknown, 409 when not open. */
-async function eisOpen(trx: Parameters<typeof leesFout>[0], id: string) {
-  const rij = isUuid(id) ? await leesFout(trx, id, true) : undefined;
-  if (!rij) throw nietGevonden();
+async function eisOpen(trx: Executor, id: string) {
+  eisId('foutmelding', id);
+  const rij = gevonden('foutmelding', await leesFout(trx, id, true));
   if (rij.status !== 'open')
     throw new AppError('FOUT_NIET_OPEN', { detail: `Deze foutmelding is ${rij.status}` });
 }
 
+/** Handles one open foutmelding again; answers it as it is now, with the new outcome of its result. */
 export async function probeerOpnieuw(db: Db, id: string) {
-  if (!isUuid(id)) throw nietGevonden();
+  eisId('foutmelding', id);
   return inTransaction(db, async (trx) => {
     // herverwerkFoutmeldingen takes the key's lock, then the foutmelding's row, and handles it only while
     // it is open; without an outcome, eisOpen says why (404 or 409).
@@ -64,15 +23,16 @@ export async function probeerOpnieuw(db: Db, id: string) {
     if (!uitkomst) await eisOpen(trx, id);
     const rij = await leesFout(trx, id);
     if (!rij || !uitkomst) throw new Error('herverwerkFoutmeldingen gave no outcome for an open foutmelding');
-    return { ...naarFout(rij), uitkomst };
+    return { rij, uitkomst };
   });
 }
 
+/** Dismisses one open foutmelding; answers it as it is now. */
 export async function negeer(db: Db, id: string) {
   return inTransaction(db, async (trx) => {
     await eisOpen(trx, id);
     await negeerFout(trx, id);
-    return naarFout((await leesFout(trx, id))!);
+    return (await leesFout(trx, id))!;
   });
 }
 

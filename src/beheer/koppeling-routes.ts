@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { trekKoppelingIn, vraagSleutelAan, zetOndertekening } from './koppeling.js';
-import { beheer, schoolParams } from './schema.js';
-import { koppelingAntwoord, toonSchool } from './scholen.js';
+import { beheer, koppelingAntwoord, naarKoppeling, schoolParams } from './schema.js';
 
 export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -45,9 +44,8 @@ export const koppelingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const ingetrokken = await trekKoppelingIn(app.db, request.params.schoolId);
-      const school = await toonSchool(app.db, request.params.schoolId);
-      return { ...school.koppeling, ingetrokken };
+      const { ingetrokken, school } = await trekKoppelingIn(app.db, request.params.schoolId);
+      return { ...naarKoppeling(school), ingetrokken };
     },
   );
 

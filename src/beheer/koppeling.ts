@@ -1,13 +1,12 @@
-import { nieuwOndertekengeheim } from '../boom/handtekening.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
-import { hashSleutel, nieuweSleutel } from '../sleutels.js';
+import { hashSleutel, nieuweSleutel, nieuwOndertekengeheim } from '../sleutels.js';
 import { geefSleutelUit, trekSleutelsIn, zetOndertekengeheim } from './koppeling-repo.js';
-import { eisSchool, eisUuid } from './scholen.js';
+import { eisSchool } from './niet-gevonden.js';
+import { toonSchool } from './scholen.js';
 
 /** Stap 1: a new key, shown to the caller once; only its hash is stored. */
 export async function vraagSleutelAan(db: Db, schoolId: string) {
-  eisUuid(schoolId);
   const sleutel = nieuweSleutel('bk');
   // The school row is locked so that two issues for one school cannot interleave their expiry updates.
   const sleutelId = await inTransaction(db, async (trx) => {
@@ -17,12 +16,13 @@ export async function vraagSleutelAan(db: Db, schoolId: string) {
   return { sleutelId, autorisatiesleutel: sleutel, status: 'aangevraagd' as const };
 }
 
-export async function trekKoppelingIn(db: Db, schoolId: string): Promise<number> {
-  eisUuid(schoolId);
-  return inTransaction(db, async (trx) => {
+/** Withdraws every key of the school; answers how many, and the school after it. */
+export async function trekKoppelingIn(db: Db, schoolId: string) {
+  const ingetrokken = await inTransaction(db, async (trx) => {
     await eisSchool(trx, schoolId, true);
     return trekSleutelsIn(trx, schoolId);
   });
+  return { ingetrokken, school: await toonSchool(db, schoolId) };
 }
 
 /**
@@ -32,7 +32,6 @@ export async function trekKoppelingIn(db: Db, schoolId: string): Promise<number>
  * it switches over: any matching signature passes. `sleutels`: the keys in force it applies to now.
  */
 export async function zetOndertekening(db: Db, schoolId: string, aan: boolean) {
-  eisUuid(schoolId);
   const geheim = aan ? nieuwOndertekengeheim() : null;
   const sleutels = await inTransaction(db, async (trx) => {
     await eisSchool(trx, schoolId, true);

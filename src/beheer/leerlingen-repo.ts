@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, LeerlingenTable } from '../db/types.js';
+import { bevat } from './sql-helpers.js';
 
 export interface LeerlingVelden {
   boomLeerlingnummer?: string | null;
@@ -116,4 +117,27 @@ export async function zetNummers(db: Executor, schoolId: string, items: NummerRe
      WHERE l.school_id = ${schoolId} AND l.leerling_id = r.leerling_id
        AND l.boom_leerlingnummer IS DISTINCT FROM r.nummer`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
+}
+
+/** A school's pupils on leerling_id; `zoek` matches part of the leerlingId or the Boom number. */
+export async function lijstLeerlingen(
+  db: Executor,
+  schoolId: string,
+  zoek: string | undefined,
+  limit: number,
+  na: string | undefined,
+) {
+  let q = db
+    .selectFrom('leerlingen')
+    .select(['leerling_id', 'boom_leerlingnummer', 'fase', 'toetsdoel'])
+    .where('school_id', '=', schoolId);
+  if (zoek !== undefined)
+    q = q.where((eb) =>
+      eb.or([eb('leerling_id', 'ilike', bevat(zoek)), eb('boom_leerlingnummer', 'ilike', bevat(zoek))]),
+    );
+  if (na !== undefined) q = q.where('leerling_id', '>', na);
+  return q
+    .orderBy('leerling_id')
+    .limit(limit + 1)
+    .execute();
 }

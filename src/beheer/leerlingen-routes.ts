@@ -2,15 +2,30 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { code32, sleutelTekst, tekst } from '../schema/tekst.js';
 import { zetBoomNummers, zetLeerling } from './leerlingen.js';
-import { beheer, schoolParams } from './schema.js';
+import { type LeerlingRij, lijstLeerlingen } from './leerlingen-repo.js';
+import { eisSchool } from './niet-gevonden.js';
+import { cursor, lijst, limiet, pagina } from './paging.js';
+import { beheer, schoolParams, zoek } from './schema.js';
 
-const leerlingAntwoord = z.object({
+const leerling = z.object({
   leerlingId: z.string(),
   boomLeerlingnummer: z.string().nullable(),
   fase: z.string().nullable(),
   toetsdoel: z.string().nullable(),
+});
+
+const leerlingGeheeld = leerling.extend({
   geheeld: z.number().int().describe('Hoeveel open foutmeldingen deze wijziging heeft opgelost'),
 });
+
+function naarLeerling(r: Omit<LeerlingRij, 'nieuw'>): z.output<typeof leerling> {
+  return {
+    leerlingId: r.leerling_id,
+    boomLeerlingnummer: r.boom_leerlingnummer,
+    fase: r.fase,
+    toetsdoel: r.toetsdoel,
+  };
+}
 
 export const leerlingenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
@@ -30,13 +45,13 @@ export const leerlingenRoutes: FastifyPluginAsyncZod = async (app) => {
           fase: code32.nullable().optional(),
           toetsdoel: code32.nullable().optional(),
         }),
-        response: { 200: leerlingAntwoord, 201: leerlingAntwoord },
+        response: { 200: leerlingGeheeld, 201: leerlingGeheeld },
       },
     },
     async (request, reply) => {
       const { schoolId, leerlingId } = request.params;
-      const { nieuw, leerling } = await zetLeerling(app.db, schoolId, leerlingId, request.body);
-      return reply.code(nieuw ? 201 : 200).send(leerling);
+      const { rij, geheeld } = await zetLeerling(app.db, schoolId, leerlingId, request.body);
+      return reply.code(rij.nieuw ? 201 : 200).send({ ...naarLeerling(rij), geheeld });
     },
   );
 
@@ -62,5 +77,26 @@ export const leerlingenRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => zetBoomNummers(app.db, request.params.schoolId, request.body.items),
+  );
+
+  app.get(
+    '/scholen/:schoolId/leerlingen',
+    {
+      schema: {
+        ...beheer,
+        summary: 'De leerlingen van de school met hun Boom-leerlingnummer (Stap 3), op leerlingId',
+        description: '`zoek` vindt een deel van de leerlingId of het Boom-leerlingnummer.',
+        params: schoolParams,
+        querystring: z.object({ zoek, limit: limiet, cursor: cursor(1) }),
+        response: { 200: lijst(leerling) },
+      },
+    },
+    async (request) => {
+      const { schoolId } = request.params;
+      const q = request.query;
+      await eisSchool(app.db, schoolId);
+      const rijen = await lijstLeerlingen(app.db, schoolId, q.zoek, q.limit, q.cursor?.[0]);
+      return pagina(rijen, q.limit, naarLeerling, (r) => [r.leerling_id]);
+    },
   );
 };

@@ -11,13 +11,16 @@ import {
   type NummerRegel,
   zetNummers,
 } from './leerlingen-repo.js';
-import { eisSchool } from './scholen.js';
+import { eisSchool } from './niet-gevonden.js';
 
 function nummerInGebruik(err: unknown): unknown {
   return isNummerInGebruik(err) ? new AppError('BOOM_NUMMER_IN_GEBRUIK', { cause: err }) : err;
 }
 
-/** Stap 3 per pupil; heals what the new Boom number or toetsdoel fixes, in the same transaction. */
+/**
+ * Stap 3 per pupil; heals what the new Boom number or toetsdoel fixes, in the same transaction. Answers
+ * the pupil's row (`nieuw`: created) and how many foutmeldingen were healed.
+ */
 export async function zetLeerling(db: Db, schoolId: string, leerlingId: string, velden: LeerlingVelden) {
   try {
     return await inTransaction(db, async (trx) => {
@@ -28,17 +31,7 @@ export async function zetLeerling(db: Db, schoolId: string, leerlingId: string, 
         ids.push(...(await foutenVoorNummers(trx, schoolId, [rij.boom_leerlingnummer])));
       if (rij.toetsdoel !== null && velden.toetsdoel !== undefined)
         ids.push(...(await foutenZonderToetsdoel(trx, schoolId, leerlingId)));
-      const geheeld = await heel(trx, ids);
-      return {
-        nieuw: rij.nieuw,
-        leerling: {
-          leerlingId: rij.leerling_id,
-          boomLeerlingnummer: rij.boom_leerlingnummer,
-          fase: rij.fase,
-          toetsdoel: rij.toetsdoel,
-          geheeld,
-        },
-      };
+      return { rij, geheeld: await heel(trx, ids) };
     });
   } catch (err) {
     throw nummerInGebruik(err);

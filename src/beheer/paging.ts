@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from './schema.js';
 
 /**
  * Keyset paging for every list. The cursor is opaque to clients: base64url of a JSON array with the
@@ -49,10 +50,8 @@ export function cursor(lengte: number, geldig: (delen: string[]) => boolean = ()
     .describe('De `volgende` van de vorige pagina');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Sort key (timestamp DESC, id DESC): epoch microseconds and a UUID. */
-export const tijdCursor = cursor(2, ([us, id]) => /^\d{1,17}$/.test(us!) && UUID.test(id!));
+export const tijdCursor = cursor(2, ([us, id]) => /^\d{1,17}$/.test(us!) && isUuid(id!));
 
 /** The page of rows (fetched with limit + 1) and the cursor to the next one. */
 export function pagina<R, I>(

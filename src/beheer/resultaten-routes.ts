@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sleutelTekst, tekst } from '../schema/tekst.js';
+import { eisSchool } from './niet-gevonden.js';
 import { cursor, lijst, limiet, pagina } from './paging.js';
 import { lijstResultaten } from './resultaten-repo.js';
 import { beheer, getal, schoolParams } from './schema.js';
-import { eisSchool } from './scholen.js';
 
 const resultaat = z.object({
   resultaatKey: z.string(),

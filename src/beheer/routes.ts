@@ -6,7 +6,6 @@ import { catalogusRoutes } from './catalogus-routes.js';
 import { foutenRoutes } from './fouten-routes.js';
 import { koppelingRoutes } from './koppeling-routes.js';
 import { leerlingenRoutes } from './leerlingen-routes.js';
-import { lijstenRoutes } from './lijsten-routes.js';
 import { normenRoutes } from './normen-routes.js';
 import { resultatenRoutes } from './resultaten-routes.js';
 import { scholenRoutes } from './scholen-routes.js';
@@ -35,6 +34,5 @@ export const beheerRoutes: FastifyPluginAsyncZod<{ operatorToken: string }> = as
   await app.register(foutenRoutes);
   await app.register(aanbiedingenRoutes);
   await app.register(resultatenRoutes);
-  await app.register(lijstenRoutes);
   await app.register(wijzigingenRoutes);
 };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/types.js';
+import { bevat } from './sql-helpers.js';
 
 export interface SchoolRij {
   id: string;
@@ -84,4 +85,23 @@ export async function bestaatSchool(
   let q = db.selectFrom('scholen').select('id').where('id', '=', id);
   if (vergrendel) q = q.forUpdate();
   return (await q.executeTakeFirst()) ? true : undefined;
+}
+
+/** Schools on (naam, id); `zoek` matches part of the name or the BRIN, case-insensitively. */
+export async function lijstScholen(
+  db: Executor,
+  zoek: string | undefined,
+  limit: number,
+  na: string[] | undefined,
+) {
+  let q = db.selectFrom('scholen').select('id');
+  if (zoek !== undefined)
+    q = q.where((eb) => eb.or([eb('naam', 'ilike', bevat(zoek)), eb('brin', 'ilike', bevat(zoek))]));
+  if (na !== undefined) q = q.where(sql<boolean>`(naam, id) > (${na[0]}, ${na[1]}::uuid)`);
+  return q
+    .select('naam')
+    .orderBy('naam')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
 }

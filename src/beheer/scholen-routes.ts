@@ -1,15 +1,37 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
 import { tekst } from '../schema/tekst.js';
-import { beheer, schoolParams } from './schema.js';
-import { eisUuid, schoolAntwoord, toonSchool } from './scholen.js';
-import { maakSchool, wijzigSchool } from './scholen-repo.js';
+import { cursor, lijst, limiet } from './paging.js';
+import { beheer, iso, isUuid, koppelingAntwoord, naarKoppeling, schoolParams, zoek } from './schema.js';
+import { nieuweSchool, pagineerScholen, toonSchool, wijzig } from './scholen.js';
+import type { SchoolRij } from './scholen-repo.js';
 
 const brin = z
   .string()
   .regex(/^[0-9A-Z]{4}$/, 'vier cijfers of hoofdletters')
   .describe('De BRIN-code van de school');
+
+const schoolAntwoord = z.object({
+  id: z.string(),
+  naam: z.string(),
+  brin: z.string().nullable(),
+  boomWijzigingenVerwerken: z.boolean(),
+  koppeling: koppelingAntwoord,
+  laatsteAanbiedingOp: z.string().nullable(),
+  openFouten: z.number().int(),
+});
+
+function naarSchool(r: SchoolRij): z.output<typeof schoolAntwoord> {
+  return {
+    id: r.id,
+    naam: r.naam,
+    brin: r.brin,
+    boomWijzigingenVerwerken: r.boom_wijzigingen_verwerken,
+    koppeling: naarKoppeling(r),
+    laatsteAanbiedingOp: iso(r.laatste_aanbieding_op),
+    openFouten: r.open_fouten,
+  };
+}
 
 export const scholenRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -24,8 +46,31 @@ export const scholenRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const id = await maakSchool(app.db, request.body.naam, request.body.brin ?? null);
-      return reply.code(201).send(await toonSchool(app.db, id));
+      const school = await nieuweSchool(app.db, request.body.naam, request.body.brin ?? null);
+      return reply.code(201).send(naarSchool(school));
+    },
+  );
+
+  app.get(
+    '/scholen',
+    {
+      schema: {
+        ...beheer,
+        summary: 'De scholen, op naam',
+        description:
+          '`zoek` vindt een deel van de naam of de BRIN-code. Elk item is zoals `GET /scholen/{id}`.',
+        querystring: z.object({
+          zoek,
+          limit: limiet,
+          cursor: cursor(2, ([, id]) => isUuid(id!)),
+        }),
+        response: { 200: lijst(schoolAntwoord) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const { items, volgende } = await pagineerScholen(app.db, q.zoek, q.limit, q.cursor);
+      return { items: items.map(naarSchool), volgende };
     },
   );
 
@@ -42,7 +87,7 @@ export const scholenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: schoolAntwoord },
       },
     },
-    async (request) => toonSchool(app.db, request.params.schoolId),
+    async (request) => naarSchool(await toonSchool(app.db, request.params.schoolId)),
   );
 
   app.patch(
@@ -57,11 +102,6 @@ export const scholenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: schoolAntwoord },
       },
     },
-    async (request) => {
-      eisUuid(request.params.schoolId);
-      if (!(await wijzigSchool(app.db, request.params.schoolId, request.body)))
-        throw new AppError('NIET_GEVONDEN', { detail: 'Deze school bestaat niet' });
-      return toonSchool(app.db, request.params.schoolId);
-    },
+    async (request) => naarSchool(await wijzig(app.db, request.params.schoolId, request.body)),
   );
 };

@@ -94,13 +94,6 @@ export function leesRuweBody(payload: Readable, limiet: number, contentLength: u
   });
 }
 
-/** A new signing secret: whsec_ and 32 random bytes in base64. */
-export function nieuwOndertekengeheim(): string {
-  const bytes = new Uint8Array(32);
-  crypto.getRandomValues(bytes);
-  return `whsec_${Buffer.from(bytes).toString('base64')}`;
-}
-
 /** Whether a value is usable as a secret ('' and 'whsec_' are not). */
 export function isGeldigGeheim(geheim: string): boolean {
   try {

@@ -40,7 +40,7 @@ function berichtIdVan(body: unknown): string | null {
 export interface BoomOptions {
   mislukteSleutels: MislukteSleutels;
   maxMislukteSleutels: number;
-  /** How deliveries are batched (default STANDAARD_INGEST), and ANTWOORDTIJD_MS. */
+  /** How deliveries are batched (default STANDAARD_INGEST), and RESPONSE_DEADLINE_MS. */
   ingest?: IngestOpties;
   /** Told the ingest once it is made (readiness watches it). */
   bijIngest?: (ingest: Ingest) => void;
@@ -63,8 +63,9 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   });
   opts.bijIngest?.(ingest);
   app.metrics.oudsteAanbieding = ingest.oudste;
-  // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by ANTWOORDTIJD_MS;
-  // the ingest bounds its own transactions by each aanbieding's deadline (src/boom/ingest.ts).
+  // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by
+  // RESPONSE_DEADLINE_MS; the ingest bounds its own transactions by each aanbieding's deadline
+  // (src/boom/ingest.ts).
   const binnenAntwoordtijd = <T>(fn: () => Promise<T>) =>
     withDeadline({ at: performance.now() + antwoordtijd - margeVan(antwoordtijd), margin: 0 }, fn);
   const db = app.db;
@@ -149,7 +150,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       const { antwoord, herhaald } = await ingest.aanbieden({
         schoolId: request.koppeling!.schoolId,
         aanbieding: request.body,
-        // ANTWOORDTIJD_MS from when the request came in (the key check and parsing count too).
+        // RESPONSE_DEADLINE_MS from when the request came in (the key check and parsing count too).
         uiterlijk: performance.now() - reply.elapsedTime + antwoordtijd,
       });
       if (herhaald) {

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 const ok = z.object({ status: z.literal('ok') });
 
 export interface HealthOptions {
-  /** ANTWOORDTIJD_MS: no delivery may wait for its answer longer than this. */
+  /** RESPONSE_DEADLINE_MS: no delivery may wait for its answer longer than this. */
   antwoordtijdMs: number;
   /** How long (ms) the oldest delivery in the ingest has waited for its answer (src/boom/ingest.ts). */
   oudsteAanbieding: () => number;
@@ -31,7 +31,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, op
       schema: {
         tags: ['health'],
         description:
-          '200 wanneer de database op tijd antwoordt en geen aanbieding langer dan ANTWOORDTIJD_MS op haar antwoord wacht, anders 503',
+          '200 wanneer de database op tijd antwoordt en geen aanbieding langer dan RESPONSE_DEADLINE_MS op haar antwoord wacht, anders 503',
         response: { 200: ok },
       },
     },

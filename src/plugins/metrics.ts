@@ -86,7 +86,7 @@ export const metricsPlugin = fp<{ pool: pg.Pool }>(
     };
     new Gauge({
       name: 'boom_aanbieding_oudste_seconden',
-      help: 'How long the oldest delivery in the ingest has waited for its answer (above ANTWOORDTIJD_MS: wedged)',
+      help: 'How long the oldest delivery in the ingest has waited for its answer (above RESPONSE_DEADLINE_MS: wedged)',
       registers: [registry],
       collect() {
         this.set(metrics.oudsteAanbieding() / 1000);

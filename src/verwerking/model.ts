@@ -1,5 +1,5 @@
 /**
- * The vocabulary of handling Boom's results (CONTRACT §2 and §3), owned here. boom/schema.ts and
+ * The vocabulary of handling Boom's results (CONTRACT §2 and §3), owned here. schema/boom.ts and
  * beheer/schema.ts build their zod enums from these lists, and db/types.ts types its columns with them;
  * a compile-time check beside each zod schema keeps the two the same. Pure: no I/O, no zod.
  */

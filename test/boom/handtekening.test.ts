@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import t from 'tap';
-import {
-  controleerHandtekening,
-  isGeldigGeheim,
-  nieuwOndertekengeheim,
-} from '../../src/boom/handtekening.js';
+import { controleerHandtekening, isGeldigGeheim } from '../../src/boom/handtekening.js';
+import { nieuwOndertekengeheim } from '../../src/sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 

@@ -10,8 +10,8 @@ t.test(
   'repeated failed keys from one client get a 429 with Retry-After; a valid key is never held up',
   async (t) => {
     const ctx = await buildTestApp(t, {
-      MISLUKTE_SLEUTELS_MAX: '3',
-      MISLUKTE_SLEUTELS_VENSTER_SECONDEN: '60',
+      FAILED_KEYS_MAX: '3',
+      FAILED_KEYS_WINDOW_SECONDS: '60',
     });
     const s = await standaardSchool(ctx);
     const fout = { authorization: 'Bearer bk_geraden' };
@@ -70,7 +70,7 @@ t.test('through Redis the count is shared by every instance', async (t) => {
 
   // Two apps on one database with one shared counter: failures on one count on the other.
   const teller = redisCounter(REDIS_URL, { maxFouten: 2, vensterSeconden: 30 }, `${prefix}-apps`);
-  const ctx1 = await buildTestApp(t, { MISLUKTE_SLEUTELS_MAX: '2' }, { mislukteSleutels: teller });
+  const ctx1 = await buildTestApp(t, { FAILED_KEYS_MAX: '2' }, { mislukteSleutels: teller });
   const fout = { authorization: 'Bearer bk_fout' };
   await ctx1.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: fout });
   await ctx1.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: fout });
@@ -139,11 +139,7 @@ for (const variant of ['memory', 'redis'] as const) {
       variant === 'redis'
         ? redisCounter(REDIS_URL, { maxFouten: 2, vensterSeconden: 60 }, `test-${randomUUID()}`)
         : undefined;
-    const ctx = await buildTestApp(
-      t,
-      { MISLUKTE_SLEUTELS_MAX: '2' },
-      teller ? { mislukteSleutels: teller } : {},
-    );
+    const ctx = await buildTestApp(t, { FAILED_KEYS_MAX: '2' }, teller ? { mislukteSleutels: teller } : {});
     const s = await standaardSchool(ctx);
     const koppeling = (authorization: string) =>
       ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: { authorization } });

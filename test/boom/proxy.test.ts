@@ -22,7 +22,7 @@ async function viaProxy(app: Awaited<ReturnType<typeof buildTestApp>>['app'], cl
 
 for (const TRUST_PROXY of ['1', '10.0.0.0/8']) {
   t.test(`TRUST_PROXY=${TRUST_PROXY}: a client varying X-Forwarded-For still gets a 429`, async (t) => {
-    const { app } = await buildTestApp(t, { MISLUKTE_SLEUTELS_MAX: '3', TRUST_PROXY });
+    const { app } = await buildTestApp(t, { FAILED_KEYS_MAX: '3', TRUST_PROXY });
     t.same(await viaProxy(app, '203.0.113.5', 6), [401, 401, 401, 429, 429, 429]);
     t.same(
       await viaProxy(app, '203.0.113.6', 1),
@@ -33,7 +33,7 @@ for (const TRUST_PROXY of ['1', '10.0.0.0/8']) {
 }
 
 t.test('with proxies named by address, a direct client cannot choose its address', async (t) => {
-  const { app } = await buildTestApp(t, { MISLUKTE_SLEUTELS_MAX: '2', TRUST_PROXY: '10.0.0.0/8' });
+  const { app } = await buildTestApp(t, { FAILED_KEYS_MAX: '2', TRUST_PROXY: '10.0.0.0/8' });
   const statuses: number[] = [];
   for (let i = 0; i < 4; i++) {
     const res = await app.inject({

@@ -78,7 +78,7 @@ t.test('a lookup in flight when the withdrawal commits does not answer a later r
 });
 
 t.test('under concurrent load, every request sent after the withdrawal gets 401', async (t) => {
-  const ctx = await buildTestApp(t, { MISLUKTE_SLEUTELS_MAX: '100000' });
+  const ctx = await buildTestApp(t, { FAILED_KEYS_MAX: '100000' });
   const s = await standaardSchool(ctx);
   const ander = await maakSchool(ctx, { naam: 'Blijft' });
   let ingetrokken = false;

@@ -26,7 +26,7 @@ t.test('unknown, wrong and withdrawn keys take the same path: one identical quer
     },
   });
   const logger = pino({ level: 'silent' });
-  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', MISLUKTE_SLEUTELS_MAX: '1000' });
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', FAILED_KEYS_MAX: '1000' });
   const app = await buildApp({
     config,
     db: { db, pool, close: () => db.destroy() },

@@ -16,12 +16,12 @@ import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js'
 import { binnen, wacht } from '../helpers/restartable-postgres.js';
 
 // Issue 11, CONTRACT §2 "Time and fairness" and the 503 row: every Boom request is answered within
-// ANTWOORDTIJD_MS (1.5 s here); a delivery the database could not take in that time gets 503 with
+// RESPONSE_DEADLINE_MS (1.5 s here); a delivery the database could not take in that time gets 503 with
 // Retry-After and nothing of it is kept; every failure to get or keep a connection is a 503, never a 500.
 // Real faults: a table lock held by another connection, a database that refuses connections, a role that
 // may not log in, and a TCP proxy that stops forwarding (a half-open connection).
 
-const ANTWOORDTIJD_MS = 1500;
+const RESPONSE_DEADLINE_MS = 1500;
 /** A loaded machine (2 cores, several test files at once) is slow; the fault without the fix is 30 s or more. */
 const SPELING_MS = 1500;
 
@@ -54,9 +54,9 @@ async function opgeslagen(sql: pg.Pool | pg.Client, berichtId: string) {
 }
 
 t.test(
-  'a table lock held by another connection: 503 within ANTWOORDTIJD_MS, nothing kept; 200 after',
+  'a table lock held by another connection: 503 within RESPONSE_DEADLINE_MS, nothing kept; 200 after',
   async (t) => {
-    const ctx = await buildTestApp(t, { ANTWOORDTIJD_MS: String(ANTWOORDTIJD_MS) });
+    const ctx = await buildTestApp(t, { RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS) });
     const s = await standaardSchool(ctx);
     t.equal((await lever(ctx.app, s.auth, 'voor')).res.statusCode, 200, 'a delivery before the lock');
 
@@ -70,7 +70,7 @@ t.test(
     // One alone, and five at once (one batch, or queued behind it): each answered by its deadline.
     const alleen = await binnen(20_000, 'a delivery under the lock', lever(ctx.app, s.auth, 'geblokkeerd'));
     is503(t, alleen.res, 'ANTWOORDTIJD_VERSTREKEN', 'alone');
-    t.ok(alleen.ms < ANTWOORDTIJD_MS + SPELING_MS, `answered in ${Math.round(alleen.ms)} ms`);
+    t.ok(alleen.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `answered in ${Math.round(alleen.ms)} ms`);
     const samen = await binnen(
       20_000,
       'deliveries under the lock',
@@ -78,7 +78,7 @@ t.test(
     );
     for (const [i, r] of samen.entries()) {
       is503(t, r.res, 'ANTWOORDTIJD_VERSTREKEN', `samen-${i}`);
-      t.ok(r.ms < ANTWOORDTIJD_MS + SPELING_MS, `samen-${i} answered in ${Math.round(r.ms)} ms`);
+      t.ok(r.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `samen-${i} answered in ${Math.round(r.ms)} ms`);
     }
     t.equal(
       (await ctx.app.inject({ method: 'GET', url: '/health/ready' })).statusCode,
@@ -124,7 +124,7 @@ async function gereed(app: FastifyInstance, status: number) {
 t.test(
   'the database does not accept connections: every delivery 503, readiness 503; 200 after',
   async (t) => {
-    const ctx = await buildTestApp(t, { ANTWOORDTIJD_MS: String(ANTWOORDTIJD_MS) });
+    const ctx = await buildTestApp(t, { RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS) });
     const s = await standaardSchool(ctx);
     t.equal((await lever(ctx.app, s.auth, 'voor')).res.statusCode, 200);
     const naam = naamVan(ctx.url);
@@ -146,7 +146,7 @@ t.test(
     for (let i = 0; i < 6; i++) {
       const r = await binnen(20_000, 'a delivery', lever(ctx.app, s.auth, `geweigerd-${i}`));
       is503(t, r.res, 'DATABASE_ONBEREIKBAAR', `geweigerd-${i}`);
-      t.ok(r.ms < ANTWOORDTIJD_MS + SPELING_MS, `geweigerd-${i} in ${Math.round(r.ms)} ms`);
+      t.ok(r.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `geweigerd-${i} in ${Math.round(r.ms)} ms`);
     }
     const ready = await gereed(ctx.app, 503);
     t.equal(ready.statusCode, 503, 'not ready');
@@ -193,7 +193,10 @@ t.test("the service's role may not log in: every delivery 503, readiness 503; 20
   rolUrl.username = rol;
   rolUrl.password = wachtwoord;
   const logger = pino({ level: 'silent' });
-  const config = loadConfig({ DATABASE_URL: rolUrl.toString(), ANTWOORDTIJD_MS: String(ANTWOORDTIJD_MS) });
+  const config = loadConfig({
+    DATABASE_URL: rolUrl.toString(),
+    RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS),
+  });
   const handle = createDb(rolUrl.toString(), { max: 3, log: logger });
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
   t.teardown(() => app.close());
@@ -261,12 +264,12 @@ async function proxy(t: Test, doel: URL) {
 }
 
 t.test(
-  'a half-open connection (a proxy that stops forwarding): 503 within ANTWOORDTIJD_MS, readiness 503',
+  'a half-open connection (a proxy that stops forwarding): 503 within RESPONSE_DEADLINE_MS, readiness 503',
   async (t) => {
     const url = await createTestDatabase(t);
     const p = await proxy(t, new URL(url));
     const logger = pino({ level: 'silent' });
-    const config = loadConfig({ DATABASE_URL: p.url, ANTWOORDTIJD_MS: String(ANTWOORDTIJD_MS) });
+    const config = loadConfig({ DATABASE_URL: p.url, RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS) });
     const handle = createDb(p.url, { max: 3, log: logger });
     const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
     t.teardown(() => app.close());
@@ -278,11 +281,11 @@ t.test(
     t.equal(r.res.statusCode, 503);
     t.equal(r.res.headers['retry-after'], '5');
     t.match(r.res.json(), { status: 503, code: /^(ANTWOORDTIJD_VERSTREKEN|DATABASE_ONBEREIKBAAR)$/ });
-    t.ok(r.ms < ANTWOORDTIJD_MS + SPELING_MS, `answered in ${Math.round(r.ms)} ms`);
+    t.ok(r.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `answered in ${Math.round(r.ms)} ms`);
     const start = performance.now();
     const ready = await binnen(20_000, 'readiness', app.inject({ method: 'GET', url: '/health/ready' }));
     t.equal(ready.statusCode, 503, 'readiness reports it');
-    t.ok(performance.now() - start < ANTWOORDTIJD_MS + SPELING_MS, 'and answers in bounded time');
+    t.ok(performance.now() - start < RESPONSE_DEADLINE_MS + SPELING_MS, 'and answers in bounded time');
 
     p.weer();
     t.equal((await gereed(app, 200)).statusCode, 200, 'ready again once the connection is back');
@@ -301,7 +304,7 @@ t.test(
     const handle = createDb(p.url, { max: 2, log: pino({ level: 'silent' }) });
     t.teardown(() => handle.close());
     // The ingest alone (no key lookup before it), on the service's own pool settings, through the proxy.
-    const ingest = maakIngest(handle.db, { ...STANDAARD_INGEST, antwoordtijdMs: ANTWOORDTIJD_MS });
+    const ingest = maakIngest(handle.db, { ...STANDAARD_INGEST, antwoordtijdMs: RESPONSE_DEADLINE_MS });
     const levering = (berichtId: string) => ({
       schoolId: s.schoolId,
       aanbieding: aanbiedingSchema.parse(
@@ -320,7 +323,7 @@ t.test(
     const ms = performance.now() - start;
     t.type(fout, Error, 'the delivery fails');
     t.ok(isDatabaseUnavailable(fout), `as the database away or late (a 503): ${(fout as Error).message}`);
-    t.ok(ms < ANTWOORDTIJD_MS + SPELING_MS, `within the deadline: ${Math.round(ms)} ms`);
+    t.ok(ms < RESPONSE_DEADLINE_MS + SPELING_MS, `within the deadline: ${Math.round(ms)} ms`);
     t.equal(ingest.oudste(), 0, 'nothing left waiting in the ingest');
 
     p.weer();

@@ -20,7 +20,7 @@ t.test('two instances on one database', async (t) => {
     await redis.quit();
   };
   await resetTeller();
-  const env = { DATABASE_URL: url, OPERATOR_TOKEN: TOKEN, REDIS_URL, MISLUKTE_SLEUTELS_MAX: '3' };
+  const env = { DATABASE_URL: url, OPERATOR_TOKEN: TOKEN, REDIS_URL, FAILED_KEYS_MAX: '3' };
   const [a, b] = await Promise.all([startDienst(t, env), startDienst(t, env)]);
   await Promise.all([a.start(), b.start()]);
 
