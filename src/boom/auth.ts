@@ -27,7 +27,7 @@ type Sleutel = Awaited<ReturnType<typeof zoekSleutels>>[number];
 
 /**
  * Looks keys up by hash; the lookups of requests that arrive while one is running share one query, bounded
- * by `begrensd` (ANTWOORDTIJD_MS).
+ * by `begrensd` (RESPONSE_DEADLINE_MS).
  * Never cached: a withdrawn key is refused from the moment its withdrawal commits.
  */
 export function maakSleutelzoeker(db: Db, begrensd: <T>(fn: () => Promise<T>) => Promise<T>) {

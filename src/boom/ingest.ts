@@ -16,7 +16,7 @@ import {
 export interface AanbiedingVanSchool {
   schoolId: string;
   aanbieding: Aanbieding;
-  /** When its answer must be sent, a performance.now() time (ANTWOORDTIJD_MS after the request came in). */
+  /** When its answer must be sent, a performance.now() time (RESPONSE_DEADLINE_MS after the request came in). */
   uiterlijk?: number;
 }
 
@@ -48,7 +48,7 @@ export interface IngestOpties {
   kleinTot: number;
   /** Results per batch; a larger aanbieding is a batch of its own. */
   maxResultaten: number;
-  /** Every aanbieding is answered within this (ANTWOORDTIJD_MS). */
+  /** Every aanbieding is answered within this (RESPONSE_DEADLINE_MS). */
   antwoordtijdMs?: number;
   /** Schools' lanes waiting for a lock at the same time, each with a connection of the pool. */
   wachtParallel?: number;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** A deadline passed (ANTWOORDTIJD_MS): nothing was started, or what was started was rolled back. */
+/** A deadline passed (RESPONSE_DEADLINE_MS): nothing was started, or what was started was rolled back. */
 export class DeadlinePassed extends Error {
   readonly code = 'ANTWOORDTIJD';
   constructor(what: string) {
@@ -77,7 +77,7 @@ export class Slots {
 }
 
 /**
- * When work must be done (ANTWOORDTIJD_MS): `at` is a performance.now() time by which its caller must have
+ * When work must be done (RESPONSE_DEADLINE_MS): `at` is a performance.now() time by which its caller must have
  * an answer, `margin` what the caller keeps for itself (sending that answer).
  */
 export interface Deadline {

@@ -31,7 +31,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
     // after statement_timeout; query_timeout ends the wait for an answer on a connection whose server is
     // gone without a word (a failover, a half-open socket), and drops that connection. TCP keepalive finds
     // such a connection while it is idle in the pool. The ingest bounds its own statements much tighter
-    // (deadlinePool below, ANTWOORDTIJD_MS).
+    // (deadlinePool below, RESPONSE_DEADLINE_MS).
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
     keepAlive: true,
@@ -59,7 +59,7 @@ export function createDb(connectionString: string, opts: { max: number; log: Log
 
 /**
  * The pool as kysely sees it, bounded by the deadline of the work it runs for (withDeadline, src/db/deadline.ts;
- * a Boom request's ANTWOORDTIJD_MS). Outside one it is the pool itself. Inside one:
+ * a Boom request's RESPONSE_DEADLINE_MS). Outside one it is the pool itself. Inside one:
  * - the wait for a connection ends at the deadline (DeadlinePassed), and so does the wait for each
  *   statement's answer (query_timeout: a dead connection, a statement stuck behind a lock);
  * - a transaction does not start when too little time is left, and its BEGIN sets statement_timeout and

@@ -18,7 +18,7 @@ export interface BatcherOptions<T, R> {
   /** Told when a batch starts: its number of pieces, and how many still wait (for metrics). */
   onStart?: (pieces: number, waiting: number) => void;
   /**
-   * A deadline per piece (a performance.now() time; ANTWOORDTIJD_MS): a piece still waiting at `at(work)`
+   * A deadline per piece (a performance.now() time; RESPONSE_DEADLINE_MS): a piece still waiting at `at(work)`
    * is rejected with `expired(work)` there and then, and never handed to `handle`.
    */
   deadline?: { at: (work: T) => number; expired: (work: T) => unknown };
