@@ -143,7 +143,9 @@ export function startArgumenten(root: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const [cmd, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  // `exec node …` (npm start replaces its shell with node) is the same node command.
+  const woorden = pkg.scripts.start.trim().split(/\s+/);
+  const [cmd, ...args] = woorden[0] === 'exec' ? woorden.slice(1) : woorden;
   if (cmd !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
   return args;
 }
