@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: the real service (dist/server.js) on a fresh embedded PostgreSQL, with realistic data,
- * measured in one run against references on the same server: a bare one-INSERT fastify route and a raw
- * COPY. Prints every figure, the ratios and a pass/fail per target; writes them into bench/RESULTS.md.
- * See bench/README.md. Each phase is a module of bench/lib/; main() is their order.
+ * measured in one run against references on the same server: bare storage of the same rows (R0s, a bare
+ * route writing a delivery's three rows in one statement; R1s, COPY of them), and issue 5's bare one-INSERT
+ * route (R0) and raw COPY (R1) for comparison. Prints every figure, the ratios and a pass/fail per target;
+ * writes them into bench/RESULTS.md (`--quick`: small sizes, not written). See bench/README.md.
+ * Each phase is a module of bench/lib/; main() is their order.
  */
 import { CFG, say } from './lib/config.js';
-import { doelen } from './lib/doelen.js';
+import { eerdereDoelen, oordeel } from './lib/doelen.js';
 import { noodrem, type Opruiming, ruimOp, zetOp } from './lib/opzet.js';
 import { geheugen } from './lib/proc.js';
 import { machineVan, rapporteer } from './lib/rapport.js';
@@ -18,13 +20,13 @@ async function main(): Promise<number> {
   const rem = noodrem(CFG.maxMinuten, opruiming);
   try {
     say(`config ${JSON.stringify(CFG)}`);
-    // Set-up: PostgreSQL, the data, the service and the bare route R0, the samplers.
+    // Set-up: PostgreSQL, the data, the bare tables of R0s/R1s, the service and the bare routes, the samplers.
     const omg = await zetOp(CFG, opruiming);
-    // A: 1-result deliveries against R0 at each connection count (ledger checked per count).
+    // A: 1-result deliveries against R0s and R0 at each connection count (ledger checked per count).
     const A = await scenarioA(omg);
-    // B: 500 new results per delivery, then the raw COPY R1.
+    // B: 500 new results per delivery at each connection count, each followed by R1s; the raw COPY R1.
     const { B, copyB } = await scenarioB(omg);
-    // C: 500 hernormeringen per delivery over results loaded by COPY, then R1 again.
+    // C: 500 hernormeringen per delivery over results loaded by COPY, then R1s and R1.
     const { C, copyC, copyTwee } = await scenarioC(omg);
 
     omg.rss.stop();
@@ -42,7 +44,8 @@ async function main(): Promise<number> {
       copyTwee,
       rss,
       metingen: omg.metingen,
-      doelen: doelen({ A, B, C, copyB, copyC, rss }),
+      doelen: oordeel({ A, B, C }),
+      eerdereDoelen: eerdereDoelen({ A, B, C, copyB, copyC, rss }),
       fouten: omg.fouten,
     });
     return ok ? 0 : 1;

@@ -162,7 +162,7 @@ export function maakMeter(d: {
         statements: await topStatements(c),
         walMb: (Number(wal1.wal_bytes) - Number(wal0.wal_bytes)) / 1048576,
         walSyncs: Number(wal1.wal_sync) - Number(wal0.wal_sync),
-        rssPiekMb: rss.fasePiekMb,
+        rssPiekMb: rss.fasePiek(),
         ...(bundels ? { bundels } : {}),
       },
     };
@@ -222,4 +222,19 @@ export function voegToe(metingen: Record<string, FaseMeting>, naam: string, m: F
         }
       : {}),
   };
+}
+
+/** CPU per unit (delivery, request) of a measured phase, in ms: node (`partij`'s process) and PostgreSQL. */
+export interface CpuPer {
+  nodeMs: number;
+  postgresMs: number;
+}
+
+/**
+ * CPU time over a phase divided by `aantal`: of the process `partij` (the service, the bare app, or the bench
+ * itself as the COPY client) and of all PostgreSQL processes.
+ */
+export function cpuPer(m: FaseMeting, partij: 'service' | 'bare' | 'bench', aantal: number): CpuPer {
+  const msPer = (m.cpu.wandS * 1000) / Math.max(1, aantal);
+  return { nodeMs: m.cpu[partij] * msPer, postgresMs: m.cpu.postgres * msPer };
 }

@@ -16,6 +16,7 @@ import { CATALOGUS, richIn, type School } from './data.js';
 import { start, stop, stoptKinderen, wachtOp, wachtOpLuisteren } from './kinderen.js';
 import { type FaseMeting, type Meter, maakMeter } from './meting.js';
 import { RssSampler, startArgumenten } from './proc.js';
+import { maakKaleTabellen } from './referenties.js';
 
 /** What a run started, for taking it down again (in `finally`, or by the emergency brake). */
 export interface Opruiming {
@@ -98,6 +99,7 @@ export async function zetOp(cfg: Config, o: Opruiming): Promise<Omgeving> {
     'CREATE TABLE bench_bare (id bigserial PRIMARY KEY, bericht_id text NOT NULL, resultaat jsonb NOT NULL)',
   );
   await c.query('CREATE TABLE bench_copy (LIKE toetsresultaten INCLUDING ALL)');
+  await maakKaleTabellen(c);
 
   const perSchool = Math.ceil(cfg.leerlingen / cfg.scholen);
   say(`provisioning ${cfg.scholen} schools, ${perSchool * cfg.scholen} pupils, ${CATALOGUS.length} tests`);

@@ -1,16 +1,45 @@
 /**
- * The references measured by COPY on the same server, in the same run (R0, the bare route, is a process
- * of its own: bench/bare-server.ts, loaded by scenario A):
- * - R1, raw COPY: `n` result rows of the same shape (the same result JSON) into a table
- *   `LIKE toetsresultaten INCLUDING ALL` (its indexes, checks and defaults, no foreign keys);
+ * The references measured by COPY on the same server, in the same run (R0 and R0s, the bare routes, are a
+ * process of their own: bench/bare-server.ts, loaded by scenario A):
+ * - R1s, the target of B and C: COPY of the rows the same deliveries must leave behind — per delivery its
+ *   aanbieding (with body and answer), per result its current row and its history row — into bare copies of
+ *   the three tables (`maakKaleTabellen`), in one transaction;
+ * - R1, raw COPY (issue 5's reference, for comparison): `n` result rows of the same shape (the same result
+ *   JSON) into a table `LIKE toetsresultaten INCLUDING ALL` (its indexes, checks and defaults, no foreign keys);
  * - COPY into both tables: results into the service's own `toetsresultaten` and `resultaat_revisies`,
  *   with their indexes and foreign keys (scenario C's set-up, timed).
  */
+import { createHash, randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { inhoudHash } from '../../src/verwerking/inhoud.js';
-import { resultaat } from './data.js';
+import { aanlevering, indeling, resultaat, type School } from './data.js';
 import { copyWaarde, kopieer } from './load.js';
 import type { FaseMeting } from './meting.js';
 import type { Omgeving } from './opzet.js';
+
+/**
+ * Bare copies of the three tables a delivery writes, for R0s and R1s: the same columns, checks, defaults and
+ * indexes (LIKE … INCLUDING ALL); no foreign keys and no triggers (LIKE copies neither).
+ */
+export async function maakKaleTabellen(c: pg.Client): Promise<void> {
+  for (const t of ['aanbiedingen', 'toetsresultaten', 'resultaat_revisies']) {
+    await c.query(`CREATE TABLE bench_${t} (LIKE ${t} INCLUDING ALL)`);
+  }
+}
+
+const KALE_TABELLEN = 'bench_aanbiedingen, bench_toetsresultaten, bench_resultaat_revisies';
+
+const aanbiedingKolommen = [
+  'id',
+  'school_id',
+  'bericht_id',
+  'ontvangen_op',
+  'inhoud_hash',
+  'aantal_resultaten',
+  'per_status',
+  'bericht',
+  'antwoord',
+];
 
 export const copyKolommen = [
   'school_id',
@@ -24,6 +53,17 @@ export const copyKolommen = [
   'afnamedatum',
   'dle',
   'ingetrokken',
+  'resultaat',
+  'inhoud_hash',
+];
+
+const histKolommen = [
+  'school_id',
+  'resultaat_key',
+  'revisie',
+  'reden',
+  'verwerking',
+  'leerling_id',
   'resultaat',
   'inhoud_hash',
 ];
@@ -94,16 +134,6 @@ export async function copyTweeTabellen(omg: Omgeving, regels: string[]): Promise
   const { c } = omg;
   const tweeTabellen = await omg.meet('bench', async () => {
     let wand = await kopieer(c, 'toetsresultaten', copyKolommen, regels);
-    const histKolommen = [
-      'school_id',
-      'resultaat_key',
-      'revisie',
-      'reden',
-      'verwerking',
-      'leerling_id',
-      'resultaat',
-      'inhoud_hash',
-    ];
     wand += await kopieer(
       c,
       'resultaat_revisies',
@@ -120,5 +150,108 @@ export async function copyTweeTabellen(omg: Omgeving, regels: string[]): Promise
     wandS: tweeTabellen.uit,
     rijenS: regels.length / tweeTabellen.uit,
     meting: tweeTabellen.meting,
+  };
+}
+
+export interface R1sUitslag {
+  resultaten: number;
+  aanbiedingen: number;
+  wandS: number;
+  resultatenS: number;
+  meting: FaseMeting;
+}
+
+/**
+ * R1s: `totaal` results delivered `per` at a time (the layout of scenario B, `maak(s, n)` result n of
+ * school s, berichtIds `<prefix>-<school>-<n>`), stored as the service must store them — an aanbieding per
+ * delivery with its body and answer, a current row and a history row (`toegepast`) per result — by COPY
+ * into the bare tables, the three COPYs in one transaction. The rows are made before the clock starts;
+ * the tables are emptied before and after.
+ */
+export async function r1s(
+  omg: Omgeving,
+  totaal: number,
+  per: number,
+  maak: (s: School, n: number) => ReturnType<typeof resultaat>,
+  prefix: string,
+): Promise<R1sUitslag> {
+  const { c, scholen, perSchool } = omg;
+  const regel = (velden: Array<string | number | boolean | null>) => velden.map(copyWaarde).join('\t');
+  const bytea = (b: Buffer) => `\\x${b.toString('hex')}`;
+  const ontvangenOp = new Date().toISOString();
+  const aanbiedingen: string[] = [];
+  const huidig: string[] = [];
+  const historie: string[] = [];
+  for (const { s, start, aantal } of indeling(scholen, totaal, per)) {
+    const id = randomUUID();
+    const berichtId = `${prefix}-${s.index}-${start}`;
+    const rs = Array.from({ length: aantal }, (_, j) => maak(s, start + j));
+    const body = aanlevering(berichtId, rs);
+    const antwoord = JSON.stringify({
+      berichtId,
+      ontvangenOp,
+      resultaten: rs.map((r) => ({ resultaatKey: r.resultaatKey, revisie: r.revisie, status: 'verwerkt' })),
+    });
+    aanbiedingen.push(
+      regel([
+        id,
+        s.id,
+        berichtId,
+        ontvangenOp,
+        bytea(createHash('sha256').update(body).digest()),
+        aantal,
+        JSON.stringify({ verwerkt: aantal }),
+        body,
+        antwoord,
+      ]),
+    );
+    rs.forEach((r, j) => {
+      const leerling = `LL-${(start + j) % perSchool}`;
+      const json = JSON.stringify(r);
+      const hash = bytea(inhoudHash(r));
+      const dle = r.referentiescores.find((x) => x.code === 'DLE')?.waarde ?? null;
+      huidig.push(
+        regel([
+          s.id,
+          r.resultaatKey,
+          leerling,
+          r.revisie,
+          r.reden,
+          r.toets.code,
+          r.toets.versie,
+          r.toetsonderdeel?.code ?? null,
+          r.afnamedatum,
+          dle,
+          r.reden === 'intrekking',
+          json,
+          hash,
+          id,
+        ]),
+      );
+      historie.push(regel([s.id, r.resultaatKey, r.revisie, r.reden, 'toegepast', leerling, json, hash, id]));
+    });
+  }
+  await c.query(`TRUNCATE ${KALE_TABELLEN}`);
+  const { uit: wandS, meting } = await omg.meet('bench', async () => {
+    const t0 = performance.now();
+    await c.query('BEGIN');
+    try {
+      await kopieer(c, 'bench_aanbiedingen', aanbiedingKolommen, aanbiedingen);
+      await kopieer(c, 'bench_toetsresultaten', [...copyKolommen, 'aanbieding_id'], huidig);
+      await kopieer(c, 'bench_resultaat_revisies', [...histKolommen, 'aanbieding_id'], historie);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK');
+      throw err;
+    }
+    return (performance.now() - t0) / 1000;
+  });
+  await c.query(`TRUNCATE ${KALE_TABELLEN}`);
+  return {
+    resultaten: huidig.length,
+    aanbiedingen: aanbiedingen.length,
+    wandS,
+    resultatenS: huidig.length / wandS,
+    meting,
   };
 }
