@@ -111,3 +111,26 @@ export function resultaat(
 export function aanlevering(berichtId: string, resultaten: unknown[]): string {
   return JSON.stringify({ berichtId, verzondenOp: '2026-01-21T10:15:22Z', resultaten });
 }
+
+/**
+ * `totaal` results in deliveries of `per`, for the schools in turn (each school's first `per` results,
+ * then the next `per`, …): per delivery its school, the number n of its first result, and how many.
+ */
+export function indeling(
+  scholen: School[],
+  totaal: number,
+  per: number,
+): Array<{ s: School; start: number; aantal: number }> {
+  const perSchoolTotaal = Math.ceil(totaal / scholen.length);
+  const uit: Array<{ s: School; start: number; aantal: number }> = [];
+  let gemaakt = 0;
+  for (let start = 0; start < perSchoolTotaal && gemaakt < totaal; start += per) {
+    for (const s of scholen) {
+      const aantal = Math.min(per, perSchoolTotaal - start, totaal - gemaakt);
+      if (aantal <= 0) break;
+      uit.push({ s, start, aantal });
+      gemaakt += aantal;
+    }
+  }
+  return uit;
+}

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on every Linux the bench targets). */
@@ -27,11 +27,28 @@ export function geheugen(pid: number): { rssMb: number; hwmMb: number } {
   return { rssMb: kb(s.VmRSS) / 1024, hwmMb: kb(s.VmHWM) / 1024 };
 }
 
-/** Samples VmRSS of a process every `everyMs` until stopped; keeps the highest value seen. */
+/**
+ * Resets a process's VmHWM to its current RSS (`/proc/<pid>/clear_refs`, value 5; Linux ≥ 4.0, a process of
+ * the same user). Answers whether the kernel took it.
+ */
+function herzetPiek(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The RSS of a process: VmRSS sampled every `everyMs`, and per phase VmHWM (the kernel's exact peak), reset
+ * at the start of each phase; where the kernel does not allow that reset, the samples alone.
+ */
 export class RssSampler {
+  /** The highest value of the run so far (samples, and VmHWM before each reset). */
   piekMb = 0;
-  /** The highest value since the last resetFase(). */
-  fasePiekMb = 0;
+  private fasePiekMb = 0;
+  private hwmGereset = false;
   private timer: NodeJS.Timeout;
   constructor(
     private readonly pid: number,
@@ -46,12 +63,19 @@ export class RssSampler {
     if (rssMb > this.fasePiekMb) this.fasePiekMb = rssMb;
   }
   resetFase(): void {
+    this.piekMb = Math.max(this.piekMb, geheugen(this.pid).hwmMb);
+    this.hwmGereset = herzetPiek(this.pid);
     this.fasePiekMb = 0;
     this.sample();
+  }
+  /** The highest RSS since resetFase(). */
+  fasePiek(): number {
+    return Math.max(this.fasePiekMb, this.hwmGereset ? geheugen(this.pid).hwmMb : 0);
   }
   stop(): void {
     clearInterval(this.timer);
     this.sample();
+    this.piekMb = Math.max(this.piekMb, geheugen(this.pid).hwmMb);
   }
 }
 
@@ -143,7 +167,9 @@ export function startArgumenten(root: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const [cmd, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  // `exec node …` (npm start replaces its shell with node) is the same node command.
+  const woorden = pkg.scripts.start.trim().split(/\s+/);
+  const [cmd, ...args] = woorden[0] === 'exec' ? woorden.slice(1) : woorden;
   if (cmd !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
   return args;
 }
