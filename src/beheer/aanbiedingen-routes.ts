@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { lijstAanbiedingen } from './aanbiedingen-repo.js';
-import { lijst, limiet, pagina, tijdCursor } from './paging.js';
+import { lijst, limit, pagina, tijdCursor } from './paging.js';
 import { beheer, tijdstip } from './schema.js';
 
 const aanbieding = z.object({
@@ -43,7 +43,7 @@ export const aanbiedingenRoutes: FastifyPluginAsyncZod = async (app) => {
           schoolId: z.guid().optional(),
           vanaf: tijdstip.optional(),
           tot: tijdstip.optional(),
-          limit: limiet,
+          limit,
           cursor: tijdCursor,
         }),
         response: { 200: lijst(aanbieding) },

@@ -4,7 +4,7 @@ import { code32, tekst } from '../schema/tekst.js';
 import { toonToets, zetSchoolToetsen, zetToets } from './catalogus.js';
 import { leesSchooltoetsen, lijstToetsen } from './catalogus-repo.js';
 import { eisSchool } from './niet-gevonden.js';
-import { cursor, lijst, limiet, pagina } from './paging.js';
+import { cursor, lijst, limit, pagina } from './paging.js';
 import { beheer, schoolParams } from './schema.js';
 
 const onderdeel = z.object({ code: tekst(1, 64), naam: tekst(1, 200) });
@@ -42,7 +42,7 @@ export const catalogusRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         ...beheer,
         summary: 'De Boom-toetscatalogus, op code',
-        querystring: z.object({ limit: limiet, cursor: cursor(1) }),
+        querystring: z.object({ limit, cursor: cursor(1) }),
         response: { 200: lijst(toets) },
       },
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { uitkomst as uitkomstSchema } from '../schema/boom.js';
 import { negeer, probeerAllesOpnieuw, probeerOpnieuw } from './fouten.js';
 import { type FoutRij, lijstFouten } from './fouten-repo.js';
-import { lijst, limiet, pagina, tijdCursor } from './paging.js';
+import { lijst, limit, pagina, tijdCursor } from './paging.js';
 import { beheer, foutCode, idParams, iso, tijdstip } from './schema.js';
 
 const foutStatus = z.enum(['open', 'opgelost', 'genegeerd']);
@@ -68,7 +68,7 @@ export const foutenRoutes: FastifyPluginAsyncZod = async (app) => {
           status: foutStatus.optional(),
           vanaf: tijdstip.optional(),
           tot: tijdstip.optional(),
-          limit: limiet,
+          limit,
           cursor: tijdCursor,
         }),
         response: { 200: lijst(foutAntwoord) },

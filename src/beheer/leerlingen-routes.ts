@@ -4,7 +4,7 @@ import { code32, sleutelTekst, tekst } from '../schema/tekst.js';
 import { zetBoomNummers, zetLeerling } from './leerlingen.js';
 import { type LeerlingRij, lijstLeerlingen } from './leerlingen-repo.js';
 import { eisSchool } from './niet-gevonden.js';
-import { cursor, lijst, limiet, pagina } from './paging.js';
+import { cursor, lijst, limit, pagina } from './paging.js';
 import { beheer, schoolParams, zoek } from './schema.js';
 
 const leerling = z.object({
@@ -87,7 +87,7 @@ export const leerlingenRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'De leerlingen van de school met hun Boom-leerlingnummer (Stap 3), op leerlingId',
         description: '`zoek` vindt een deel van de leerlingId of het Boom-leerlingnummer.',
         params: schoolParams,
-        querystring: z.object({ zoek, limit: limiet, cursor: cursor(1) }),
+        querystring: z.object({ zoek, limit, cursor: cursor(1) }),
         response: { 200: lijst(leerling) },
       },
     },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { code32 } from '../schema/tekst.js';
 import { bewaarNormen, lijstNormen } from './normen-repo.js';
-import { cursor, lijst, limiet, pagina } from './paging.js';
+import { cursor, lijst, limit, pagina } from './paging.js';
 import { beheer } from './schema.js';
 
 const normDle = z
@@ -53,7 +53,7 @@ export const normenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         ...beheer,
         summary: 'De DLE-normen, op (vak, fase, toetsdoel)',
-        querystring: z.object({ limit: limiet, cursor: cursor(3) }),
+        querystring: z.object({ limit, cursor: cursor(3) }),
         response: {
           200: lijst(
             z.object({ vak: z.string(), fase: z.string(), toetsdoel: z.string(), normDle: z.number() }),

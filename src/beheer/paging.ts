@@ -6,7 +6,7 @@ import { isUuid } from './schema.js';
  * last row's sort key. Timestamps go in as epoch microseconds (text), never as a JS Date, which would
  * lose the microseconds PostgreSQL keeps and so skip or repeat rows.
  */
-export const limiet = z.coerce
+export const limit = z.coerce
   .number()
   .int()
   .min(1)

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sleutelTekst, tekst } from '../schema/tekst.js';
 import { eisSchool } from './niet-gevonden.js';
-import { cursor, lijst, limiet, pagina } from './paging.js';
+import { cursor, lijst, limit, pagina } from './paging.js';
 import { lijstResultaten } from './resultaten-repo.js';
 import { beheer, getal, schoolParams } from './schema.js';
 
@@ -51,7 +51,7 @@ export const resultatenRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           leerlingId: sleutelTekst(64).optional(),
           toets: tekst(1, 64).optional(),
-          limit: limiet,
+          limit,
           cursor: cursor(1),
         }),
         response: { 200: lijst(resultaat) },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tekst } from '../schema/tekst.js';
-import { cursor, lijst, limiet } from './paging.js';
+import { cursor, lijst, limit } from './paging.js';
 import { beheer, iso, isUuid, koppelingAntwoord, naarKoppeling, schoolParams, zoek } from './schema.js';
 import { nieuweSchool, pagineerScholen, toonSchool, wijzig } from './scholen.js';
 import type { SchoolRij } from './scholen-repo.js';
@@ -61,7 +61,7 @@ export const scholenRoutes: FastifyPluginAsyncZod = async (app) => {
           '`zoek` vindt een deel van de naam of de BRIN-code. Elk item is zoals `GET /scholen/{id}`.',
         querystring: z.object({
           zoek,
-          limit: limiet,
+          limit,
           cursor: cursor(2, ([, id]) => isUuid(id!)),
         }),
         response: { 200: lijst(schoolAntwoord) },

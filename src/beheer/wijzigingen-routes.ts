@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { limiet } from './paging.js';
+import { limit } from './paging.js';
 import { beheer, iso } from './schema.js';
 import { leesWijzigingen, type WijzigingRij } from './wijzigingen-repo.js';
 
@@ -73,7 +73,7 @@ export const wijzigingenRoutes: FastifyPluginAsyncZod = async (app) => {
             .regex(/^\d{1,18}$/, 'een positie: 0 of de `volgende` van de vorige keer')
             .default('0')
             .describe('De laatste positie die je verwerkte (0: vanaf het begin)'),
-          limit: limiet,
+          limit,
         }),
         response: { 200: z.object({ items: z.array(wijziging), volgende: z.string() }) },
       },
