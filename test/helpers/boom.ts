@@ -39,7 +39,7 @@ export function tekenKoppen(
 export function lever(ctx: MetApp, auth: Record<string, string>, body: unknown, opts: LeverOpties = {}) {
   let payload = body;
   let headers: Record<string, string> = { ...auth };
-  if (opts.geheim !== undefined) {
+  if (opts.geheim) {
     // A signature is over the bytes sent, so an object is serialised here (as inject would).
     if (payload && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
       payload = JSON.stringify(payload);

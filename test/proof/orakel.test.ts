@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import '../helpers/fast-check.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 
 // Issue 17: an independent oracle for CONTRACT §2's handling table (and §3's errors and their healing).
 // `Contract` below is a small model written from the contract's text alone: it imports nothing of src/
@@ -401,12 +402,7 @@ t.test('the service follows an independent model of CONTRACT §2 and §3 (proper
             verstuurd.push(...inkomende);
             const resultaten = inkomende.map(alsResultaat);
             const body = { berichtId: `r${run}-${i}`, verzondenOp: '2026-02-04T10:15:22Z', resultaten };
-            const res = await ctx.app.inject({
-              method: 'POST',
-              url: '/v1/boom/resultaten',
-              headers: auth,
-              payload: body,
-            });
+            const res = await lever(ctx, auth, body);
             if (res.statusCode !== 200) throw new Error(`${waar}: ${res.statusCode} ${res.body}`);
             const gekregen = res.json().resultaten.map((u: Uitkomst & { fout?: { code: Code } }) => {
               const { fout, ...rest } = u;
@@ -421,12 +417,7 @@ t.test('the service follows an independent model of CONTRACT §2 and §3 (proper
           }
           case 'herhaal': {
             if (!vorige) break;
-            const res = await ctx.app.inject({
-              method: 'POST',
-              url: '/v1/boom/resultaten',
-              headers: auth,
-              payload: vorige.body,
-            });
+            const res = await lever(ctx, auth, vorige.body);
             deepStrictEqual(
               [res.statusCode, res.headers['idempotent-replayed'], res.body],
               [200, 'true', vorige.antwoord],
