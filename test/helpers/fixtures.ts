@@ -11,7 +11,8 @@ export interface MetApp {
   app: FastifyInstance;
 }
 
-async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
+/** A call of the operators' API that must succeed (< 300): its JSON answer. */
+export async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
   const res = await ctx.app.inject({
     method,
     url: `/v1/beheer${url}`,

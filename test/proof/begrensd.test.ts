@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp, tel } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
@@ -10,11 +10,6 @@ import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helper
 
 /** The bodies here are JSON text, sent as they are. */
 const json = { headers: { 'content-type': 'application/json' } };
-
-async function tel(ctx: TestContext, tabel: string): Promise<number> {
-  const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM ${tabel}`);
-  return rows[0].n;
-}
 
 t.test('1001 results: a 422 on resultaten, after bounded work', async (t) => {
   const ctx = await buildTestApp(t);

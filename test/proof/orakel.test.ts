@@ -3,8 +3,9 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import t from 'tap';
 import '../helpers/fast-check.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
+import { beheer } from '../helpers/fixtures.js';
 
 // Issue 17: an independent oracle for CONTRACT §2's handling table (and §3's errors and their healing).
 // `Contract` below is a small model written from the contract's text alone: it imports nothing of src/
@@ -302,17 +303,6 @@ const STAPPEN = 10;
 
 // ---------------------------------------------------------------------------------------------------
 // The service's side.
-
-async function beheer(ctx: TestContext, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
-  const res = await ctx.app.inject({
-    method,
-    url: `/v1/beheer${url}`,
-    headers: ctx.beheer,
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.json();
-}
 
 /** JSON with the keys of every object sorted: the same text for a jsonb column and the model's object. */
 function kanoniek(v: unknown): string {
