@@ -2,6 +2,9 @@ import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { maakLeerling, maakSchoolZonderSleutel } from '../helpers/fixtures.js';
 
+/** The pupils here are made without fase and toetsdoel (maakLeerling's defaults are F2 and PO-midden). */
+const zonderFaseEnDoel = { fase: null, toetsdoel: null };
+
 async function leerlingen(ctx: TestContext, schoolId: string) {
   const { rows } = await ctx.sql.query(
     `SELECT leerling_id, boom_leerlingnummer, fase, toetsdoel FROM leerlingen WHERE school_id = $1 ORDER BY leerling_id`,
@@ -57,13 +60,8 @@ t.test('a Boom number another pupil has is a 409, and nothing changes', async (t
   const ctx = await buildTestApp(t);
   const { schoolId } = await maakSchoolZonderSleutel(ctx);
   const { schoolId: ander } = await maakSchoolZonderSleutel(ctx, { naam: 'Andere school' });
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'A',
-    boomLeerlingnummer: '111',
-    fase: null,
-    toetsdoel: null,
-  });
-  await maakLeerling(ctx, ander, { leerlingId: 'Z', boomLeerlingnummer: '222', fase: null, toetsdoel: null });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '111', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, ander, { leerlingId: 'Z', boomLeerlingnummer: '222', ...zonderFaseEnDoel });
   const put = (id: string, payload: object, school = schoolId) =>
     ctx.app.inject({
       method: 'PUT',
@@ -133,25 +131,10 @@ t.test('PUT one pupil: validation and 404', async (t) => {
 t.test('bulk Boom numbers: a swap, all applied at once', async (t) => {
   const ctx = await buildTestApp(t);
   const { schoolId } = await maakSchoolZonderSleutel(ctx);
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'A',
-    boomLeerlingnummer: '1',
-    fase: null,
-    toetsdoel: null,
-  });
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'B',
-    boomLeerlingnummer: '2',
-    fase: null,
-    toetsdoel: null,
-  });
-  await maakLeerling(ctx, schoolId, { leerlingId: 'C', fase: null, toetsdoel: null });
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'D',
-    boomLeerlingnummer: '4',
-    fase: null,
-    toetsdoel: null,
-  });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '1', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'B', boomLeerlingnummer: '2', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'C', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'D', boomLeerlingnummer: '4', ...zonderFaseEnDoel });
   const res = await ctx.app.inject({
     method: 'PUT',
     url: `/v1/beheer/scholen/${schoolId}/boom-nummers`,
@@ -181,20 +164,10 @@ t.test('bulk Boom numbers: a swap, all applied at once', async (t) => {
 t.test('bulk Boom numbers: 422 names every bad row and nothing is applied', async (t) => {
   const ctx = await buildTestApp(t);
   const { schoolId } = await maakSchoolZonderSleutel(ctx);
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'A',
-    boomLeerlingnummer: '1',
-    fase: null,
-    toetsdoel: null,
-  });
-  await maakLeerling(ctx, schoolId, {
-    leerlingId: 'B',
-    boomLeerlingnummer: '2',
-    fase: null,
-    toetsdoel: null,
-  });
-  await maakLeerling(ctx, schoolId, { leerlingId: 'C', fase: null, toetsdoel: null });
-  await maakLeerling(ctx, schoolId, { leerlingId: 'D', fase: null, toetsdoel: null });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '1', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'B', boomLeerlingnummer: '2', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'C', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'D', ...zonderFaseEnDoel });
   const voor = await leerlingen(ctx, schoolId);
   const res = await ctx.app.inject({
     method: 'PUT',
