@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { leverUitkomsten } from '../helpers/boom.js';
+import { leverResultaten } from '../helpers/boom.js';
 import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 17 (b, c): entering a Boom number heals exactly what it fixes (CONTRACT §3): that school's
@@ -40,7 +40,7 @@ t.test(
     // Two numbers, each unknown at both schools: one fixed one pupil at a time, one in bulk.
     for (const s of [a, b])
       t.same(
-        await leverUitkomsten(ctx, s.auth, [
+        await leverResultaten(ctx, s.auth, [
           resultaat({ resultaatKey: 'K-EEN', boomLeerlingnummer: '7770001' }),
           resultaat({ resultaatKey: 'K-BULK', boomLeerlingnummer: '7770002' }),
         ]),
@@ -98,7 +98,7 @@ t.test("entering a Boom number does not retry the pupil's GEEN_TOETSDOEL errors"
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '777', toetsdoel: null });
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-3' });
   t.same(
-    await leverUitkomsten(ctx, s.auth, [
+    await leverResultaten(ctx, s.auth, [
       resultaat({ resultaatKey: 'K-DOEL', boomLeerlingnummer: '777' }),
       resultaat({ resultaatKey: 'K-NUMMER', boomLeerlingnummer: '888' }),
     ]),

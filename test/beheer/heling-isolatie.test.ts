@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import t, { type Test } from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { leverOk, leverUitkomsten } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 import { bewaarOnmogelijkeDatumViaSql } from '../helpers/sql-fixtures.js';
 
 // CONTRACT §3: "one error that cannot be handled stays open with its reason and never fails the fix for the
@@ -49,7 +49,7 @@ async function metOnbekendeLeerling(ctx: TestContext) {
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2' });
-  const uit = await leverUitkomsten(ctx, s.auth, [
+  const uit = await leverResultaten(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2-KAPOT', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '111' }),
@@ -109,15 +109,11 @@ t.test('a catalogue PUT heals across schools and leaves the bad one open', async
   await maakLeerling(ctx, a.schoolId, { leerlingId: 'LA', boomLeerlingnummer: '111' });
   await maakLeerling(ctx, b.schoolId, { leerlingId: 'LB', boomLeerlingnummer: '111' });
   const nieuw = { boomLeerlingnummer: '111', toets: { code: 'NIEUW' }, toetsonderdeel: null };
-  await leverOk(
-    ctx,
-    a.auth,
-    aanlevering([
-      resultaat({ resultaatKey: 'A1', ...nieuw }),
-      resultaat({ resultaatKey: 'A2-KAPOT', ...nieuw }),
-    ]),
-  );
-  await leverOk(ctx, b.auth, aanlevering([resultaat({ resultaatKey: 'B1', ...nieuw })]));
+  await leverResultaten(ctx, a.auth, [
+    resultaat({ resultaatKey: 'A1', ...nieuw }),
+    resultaat({ resultaatKey: 'A2-KAPOT', ...nieuw }),
+  ]);
+  await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'B1', ...nieuw })]);
   await bewaarOnmogelijkeDatumViaSql(ctx, 'A2-KAPOT');
   const res = await ctx.app.inject({
     method: 'PUT',

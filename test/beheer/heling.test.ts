@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { leverOk, leverUitkomsten } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // CONTRACT §3: a fix through the operators' API handles the open errors it fixes in the same
 // transaction, and says how many it healed. The errors are made by real deliveries (§2).
@@ -25,7 +25,7 @@ t.test('entering a Boom number heals LEERLING_NIET_GEVONDEN (one pupil)', async 
   const s = await maakSchool(ctx);
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
-  const uit = await leverUitkomsten(ctx, s.auth, [
+  const uit = await leverResultaten(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
   ]);
@@ -54,14 +54,10 @@ t.test(
     await maakToets(ctx);
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'A' });
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'B', toetsdoel: null });
-    await leverOk(
-      ctx,
-      s.auth,
-      aanlevering([
-        resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
-        resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
-      ]),
-    );
+    await leverResultaten(ctx, s.auth, [
+      resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
+      resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
+    ]);
     const res = await ctx.app.inject({
       method: 'PUT',
       url: `/v1/beheer/scholen/${s.schoolId}/boom-nummers`,
@@ -113,24 +109,18 @@ t.test('adding a toets or an onderdeel to the catalogue heals errors of every sc
   for (const s of [s1, s2])
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
   await maakToets(ctx, 'BLVS-RW', 'rekenen', ['A']);
-  await leverOk(
-    ctx,
-    s1.auth,
-    aanlevering([
-      resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
-      resultaat({
-        resultaatKey: 'R3',
-        boomLeerlingnummer: '111',
-        toets: { code: 'BLVS-RW' },
-        toetsonderdeel: { code: 'B' },
-      }),
-    ]),
-  );
-  await leverOk(
-    ctx,
-    s2.auth,
-    aanlevering([resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '111', toetsonderdeel: null })]),
-  );
+  await leverResultaten(ctx, s1.auth, [
+    resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
+    resultaat({
+      resultaatKey: 'R3',
+      boomLeerlingnummer: '111',
+      toets: { code: 'BLVS-RW' },
+      toetsonderdeel: { code: 'B' },
+    }),
+  ]);
+  await leverResultaten(ctx, s2.auth, [
+    resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '111', toetsonderdeel: null }),
+  ]);
   t.same(
     (await fouten(ctx)).map((f) => f.code),
     ['TOETS_NIET_GEVONDEN', 'TOETS_NIET_GEVONDEN', 'TOETSONDERDEEL_NIET_GEVONDEN'],
@@ -172,16 +162,12 @@ t.test('retry one, retry all, dismiss', async (t) => {
   const s = await maakSchool(ctx);
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
-  await leverOk(
-    ctx,
-    s.auth,
-    aanlevering([
-      resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
-      resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '111', toetsonderdeel: { code: 'ZINNEN' } }),
-      resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '333' }),
-      resultaat({ resultaatKey: 'R4', boomLeerlingnummer: '444' }),
-    ]),
-  );
+  await leverResultaten(ctx, s.auth, [
+    resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
+    resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '111', toetsonderdeel: { code: 'ZINNEN' } }),
+    resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '333' }),
+    resultaat({ resultaatKey: 'R4', boomLeerlingnummer: '444' }),
+  ]);
   const ids = Object.fromEntries(
     (await ctx.sql.query('SELECT resultaat_key, id FROM foutmeldingen')).rows.map((r) => [
       r.resultaat_key,

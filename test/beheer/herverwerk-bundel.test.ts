@@ -1,8 +1,8 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
-import { leverOk, leverUitkomsten } from '../helpers/boom.js';
+import { leverResultaten } from '../helpers/boom.js';
 import { rijen } from '../helpers/bundels.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 import { maakLeerlingViaSql, maakToetsViaSql } from '../helpers/sql-fixtures.js';
 
 // CONTRACT §3: an operator's retry of every open error (POST /v1/beheer/fouten/opnieuw) now handles the
@@ -21,7 +21,7 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
   await maakLeerling(ctx, b.schoolId, { leerlingId: 'LB-4', boomLeerlingnummer: '444' });
 
   t.same(
-    await leverUitkomsten(ctx, a.auth, [
+    await leverResultaten(ctx, a.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R2', toets: { code: 'NIEUW' }, toetsonderdeel: null }),
       resultaat({ resultaatKey: 'R5' }),
@@ -29,12 +29,12 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
     ['LEERLING_NIET_GEVONDEN', 'TOETS_NIET_GEVONDEN', 'verwerkt'],
   );
   t.same(
-    await leverUitkomsten(ctx, a.auth, [resultaat({ resultaatKey: 'R5', toetsscore: { aantalGoed: 1 } })]),
+    await leverResultaten(ctx, a.auth, [resultaat({ resultaatKey: 'R5', toetsscore: { aantalGoed: 1 } })]),
     ['REVISIE_CONFLICT'],
   );
   // B: the same key and Boom number as A's R1; revisie 2 of R6 fails before revisie 1 does.
   t.same(
-    await leverUitkomsten(ctx, b.auth, [
+    await leverResultaten(ctx, b.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '333' }),
       resultaat({
@@ -48,13 +48,13 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
     ['LEERLING_NIET_GEVONDEN', 'GEEN_TOETSDOEL', 'TOETS_NIET_GEVONDEN', 'LEERLING_NIET_GEVONDEN'],
   );
   t.same(
-    await leverUitkomsten(ctx, b.auth, [
+    await leverResultaten(ctx, b.auth, [
       resultaat({ resultaatKey: 'R6', revisie: 1, boomLeerlingnummer: '666' }),
     ]),
     ['LEERLING_NIET_GEVONDEN'],
   );
   // A dismissed error of B is never retried by itself.
-  t.same(await leverUitkomsten(ctx, b.auth, [resultaat({ resultaatKey: 'R7', boomLeerlingnummer: '777' })]), [
+  t.same(await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'R7', boomLeerlingnummer: '777' })]), [
     'LEERLING_NIET_GEVONDEN',
   ]);
   const [r7] = await rijen(ctx, `SELECT id FROM foutmeldingen WHERE resultaat_key = 'R7'`);
@@ -245,8 +245,8 @@ t.test('a retry filtered to one school leaves the other school alone', async (t)
   await maakToets(ctx);
   const a = await maakSchool(ctx, { naam: 'A' });
   const b = await maakSchool(ctx, { naam: 'B' });
-  await leverOk(ctx, a.auth, aanlevering([resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]));
-  await leverOk(ctx, b.auth, aanlevering([resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]));
+  await leverResultaten(ctx, a.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
+  await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
   for (const s of [a, b]) {
     await maakLeerlingViaSql(ctx, s.schoolId, {
       leerlingId: 'L',

@@ -64,12 +64,15 @@ export async function leverOk(ctx: MetApp, auth: Record<string, string>, body: u
 }
 
 /** Per result of an answer: its fout code, or its status where it has no fout. */
-export function uitkomsten(res: { json(): unknown }): string[] {
+function uitkomsten(res: { json(): unknown }): string[] {
   const { resultaten } = res.json() as { resultaten: Array<{ status: string; fout?: { code: string } }> };
   return resultaten.map((r) => r.fout?.code ?? r.status);
 }
 
-/** Delivers `resultaten` (a fresh berichtId) that must be answered 200: per result, its fout code or status. */
-export async function leverUitkomsten(ctx: MetApp, auth: Record<string, string>, resultaten: unknown[]) {
+/**
+ * Delivers `resultaten` in one aanlevering (a fresh berichtId) that must be answered 200: per result, its
+ * fout code or its status.
+ */
+export async function leverResultaten(ctx: MetApp, auth: Record<string, string>, resultaten: unknown[]) {
   return uitkomsten(await leverOk(ctx, auth, aanlevering(resultaten)));
 }
