@@ -1,5 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
+import { lever } from './helpers/boom.js';
 import { aanlevering, resultaat, standaardSchool } from './helpers/fixtures.js';
 
 t.test(
@@ -8,14 +9,9 @@ t.test(
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
     const body = aanlevering([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
-    await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });
-    await ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers: s.auth, payload: body });
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/boom/resultaten',
-      headers: s.auth,
-      payload: { berichtId: 'x' },
-    });
+    await lever(ctx, s.auth, body);
+    await lever(ctx, s.auth, body);
+    await lever(ctx, s.auth, { berichtId: 'x' });
     const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
     t.equal(res.statusCode, 200);
     t.match(res.headers['content-type'], /^text\/plain/);

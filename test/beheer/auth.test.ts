@@ -1,10 +1,10 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
-import { maakSchool } from '../helpers/beheer.js';
+import { maakSchoolZonderSleutel } from '../helpers/fixtures.js';
 
 t.test('the operators API answers 401 without the operator token', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
   const sleutel = await ctx.app.inject({
     method: 'POST',
     url: `/v1/beheer/scholen/${schoolId}/koppeling`,

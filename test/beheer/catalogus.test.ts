@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
-import { maakSchool, maakToets } from '../helpers/beheer.js';
+import { maakSchoolZonderSleutel, maakToets } from '../helpers/fixtures.js';
 
 t.test('the toets catalogue: create 201, replace 200 with its onderdelen, get, 404', async (t) => {
   const ctx = await buildTestApp(t);
@@ -94,7 +94,8 @@ t.test('the toets catalogue: create 201, replace 200 with its onderdelen, get, 4
 
 t.test('the catalogue list pages by code', async (t) => {
   const ctx = await buildTestApp(t);
-  for (const c of ['C', 'A', 'E', 'B', 'D']) await maakToets(ctx, c, 'rekenen', c === 'A' ? ['X'] : []);
+  for (const c of ['C', 'A', 'E', 'B', 'D'])
+    await maakToets(ctx, c, 'rekenen', c === 'A' ? [{ code: 'X', naam: 'X' }] : []);
   const codes: string[] = [];
   let cursor: string | null = null;
   let paginas = 0;
@@ -142,9 +143,9 @@ t.test('the catalogue list pages by code', async (t) => {
 
 t.test('schooltoetsen: replace the set; an unknown code is a 422 naming it', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
-  await maakToets(ctx, 'BLVS-SP', 'spelling');
-  await maakToets(ctx, 'BLVS-RW', 'rekenen');
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
+  await maakToets(ctx, 'BLVS-SP', 'spelling', []);
+  await maakToets(ctx, 'BLVS-RW', 'rekenen', []);
   const url = `/v1/beheer/scholen/${schoolId}/schooltoetsen`;
   const put = (toetsen: unknown) =>
     ctx.app.inject({ method: 'PUT', url, headers: ctx.beheer, payload: { toetsen } });

@@ -1,24 +1,12 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 17 (b, c): entering a Boom number heals exactly what it fixes (CONTRACT §3): that school's
 // LEERLING_NIET_GEVONDEN errors for the number. Not another school's with the same number, and not the
 // pupil's GEEN_TOETSDOEL errors (a toetsdoel fixes those). "Not touched" means the row is as it was:
 // status, pogingen and laatste_poging_op.
-
-async function lever(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering(resultaten),
-  });
-  if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body}`);
-  return res
-    .json()
-    .resultaten.map((r: { status: string; fout?: { code: string } }) => r.fout?.code ?? r.status);
-}
 
 async function beheer(ctx: TestContext, method: 'PUT', url: string, payload: unknown) {
   return ctx.app.inject({ method, url: `/v1/beheer${url}`, headers: ctx.beheer, payload: payload as object });
@@ -52,7 +40,7 @@ t.test(
     // Two numbers, each unknown at both schools: one fixed one pupil at a time, one in bulk.
     for (const s of [a, b])
       t.same(
-        await lever(ctx, s.auth, [
+        await leverResultaten(ctx, s.auth, [
           resultaat({ resultaatKey: 'K-EEN', boomLeerlingnummer: '7770001' }),
           resultaat({ resultaatKey: 'K-BULK', boomLeerlingnummer: '7770002' }),
         ]),
@@ -110,7 +98,7 @@ t.test("entering a Boom number does not retry the pupil's GEEN_TOETSDOEL errors"
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '777', toetsdoel: null });
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-3' });
   t.same(
-    await lever(ctx, s.auth, [
+    await leverResultaten(ctx, s.auth, [
       resultaat({ resultaatKey: 'K-DOEL', boomLeerlingnummer: '777' }),
       resultaat({ resultaatKey: 'K-NUMMER', boomLeerlingnummer: '888' }),
     ]),

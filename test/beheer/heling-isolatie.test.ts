@@ -1,36 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import t, { type Test } from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { bewaarOnmogelijkeDatumViaSql } from '../helpers/sql-fixtures.js';
 
 // CONTRACT §3: "one error that cannot be handled stays open with its reason and never fails the fix for the
 // others". Beside good errors, each test keeps one whose kept result has afnamedatum 0000-01-01, a date
 // PostgreSQL cannot hold, as services before migration 0007 kept it; it is written with SQL, the only way
-// to make one now (`bewaarOnmogelijkeDatum`, the escape hatch). Before the fix each route below answered
+// to make one now (`bewaarOnmogelijkeDatumViaSql`, the escape hatch in helpers/sql-fixtures.ts). Before the fix each route below answered
 // 500 until an operator found and dismissed that one error.
-
-async function lever(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering(resultaten),
-  });
-  if (res.statusCode !== 200) throw new Error(`delivery failed: ${res.statusCode} ${res.body}`);
-  return res
-    .json()
-    .resultaten.map((r: { status: string; fout?: { code: string } }) => r.fout?.code ?? r.status);
-}
-
-/** The escape hatch: the kept result of foutmelding `resultaatKey` gets an afnamedatum PostgreSQL refuses. */
-async function bewaarOnmogelijkeDatum(ctx: TestContext, resultaatKey: string, datum = '0000-01-01') {
-  const { rowCount } = await ctx.sql.query(
-    `UPDATE foutmeldingen SET resultaat = jsonb_set(resultaat, '{afnamedatum}', to_jsonb($2::text))
-      WHERE resultaat_key = $1 AND status = 'open'`,
-    [resultaatKey, datum],
-  );
-  if (rowCount !== 1) throw new Error(`no open foutmelding ${resultaatKey}`);
-}
 
 async function fouten(ctx: TestContext) {
   const { rows } = await ctx.sql.query(
@@ -70,14 +49,14 @@ async function metOnbekendeLeerling(ctx: TestContext) {
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1' });
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2' });
-  const uit = await lever(ctx, s.auth, [
+  const uit = await leverResultaten(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2-KAPOT', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R4', boomLeerlingnummer: '222' }),
   ]);
   if (uit.some((u: string) => u !== 'LEERLING_NIET_GEVONDEN')) throw new Error(`unexpected ${uit}`);
-  await bewaarOnmogelijkeDatum(ctx, 'R2-KAPOT');
+  await bewaarOnmogelijkeDatumViaSql(ctx, 'R2-KAPOT');
   return s;
 }
 
@@ -130,12 +109,12 @@ t.test('a catalogue PUT heals across schools and leaves the bad one open', async
   await maakLeerling(ctx, a.schoolId, { leerlingId: 'LA', boomLeerlingnummer: '111' });
   await maakLeerling(ctx, b.schoolId, { leerlingId: 'LB', boomLeerlingnummer: '111' });
   const nieuw = { boomLeerlingnummer: '111', toets: { code: 'NIEUW' }, toetsonderdeel: null };
-  await lever(ctx, a.auth, [
+  await leverResultaten(ctx, a.auth, [
     resultaat({ resultaatKey: 'A1', ...nieuw }),
     resultaat({ resultaatKey: 'A2-KAPOT', ...nieuw }),
   ]);
-  await lever(ctx, b.auth, [resultaat({ resultaatKey: 'B1', ...nieuw })]);
-  await bewaarOnmogelijkeDatum(ctx, 'A2-KAPOT');
+  await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'B1', ...nieuw })]);
+  await bewaarOnmogelijkeDatumViaSql(ctx, 'A2-KAPOT');
   const res = await ctx.app.inject({
     method: 'PUT',
     url: '/v1/beheer/toetsen/NIEUW',
@@ -217,7 +196,7 @@ t.test('a batch that fails in the database is handled again one error at a time'
 t.test('migration 0007 gives foutmeldingen with an impossible date their reason', async (t) => {
   const ctx = await buildTestApp(t);
   await metOnbekendeLeerling(ctx);
-  await bewaarOnmogelijkeDatum(ctx, 'R3', '1999-12-31');
+  await bewaarOnmogelijkeDatumViaSql(ctx, 'R3', '1999-12-31');
   await ctx.sql.query(await readFile(new URL('../../migrations/0007_datums.sql', import.meta.url), 'utf8'));
   const rijen = await fouten(ctx);
   t.same(

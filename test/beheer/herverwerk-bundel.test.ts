@@ -1,22 +1,15 @@
 import t from 'tap';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
-import * as sqlFixture from '../helpers/beheer.js';
-import { post, rijen } from '../helpers/bundels.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { buildTestApp } from '../helpers/app.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { rijen } from '../helpers/bundels.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { maakLeerlingViaSql, maakToetsViaSql } from '../helpers/sql-fixtures.js';
 
 // CONTRACT §3: an operator's retry of every open error (POST /v1/beheer/fouten/opnieuw) now handles the
 // open errors of all schools in one batch (src/verwerking/herverwerk.ts). Each foutmelding must get the
 // outcome it would get alone: looked up in its own school, in order of revisie within a key.
-// The errors are made by real deliveries; the fixes are written with SQL (helpers/beheer.ts), so that
+// The errors are made by real deliveries; the fixes are written with SQL (helpers/sql-fixtures.ts), so that
 // no fix heals anything by itself and the retry is what handles them.
-
-async function lever(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await post(ctx, auth, aanlevering(resultaten));
-  if (res.statusCode !== 200) throw new Error(`delivery failed: ${res.statusCode} ${res.body}`);
-  return res
-    .json()
-    .resultaten.map((r: { status: string; fout?: { code: string } }) => r.fout?.code ?? r.status);
-}
 
 t.test('retrying the open errors of two schools at once: the right outcome per foutmelding', async (t) => {
   const ctx = await buildTestApp(t);
@@ -28,19 +21,20 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
   await maakLeerling(ctx, b.schoolId, { leerlingId: 'LB-4', boomLeerlingnummer: '444' });
 
   t.same(
-    await lever(ctx, a.auth, [
+    await leverResultaten(ctx, a.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R2', toets: { code: 'NIEUW' }, toetsonderdeel: null }),
       resultaat({ resultaatKey: 'R5' }),
     ]),
     ['LEERLING_NIET_GEVONDEN', 'TOETS_NIET_GEVONDEN', 'verwerkt'],
   );
-  t.same(await lever(ctx, a.auth, [resultaat({ resultaatKey: 'R5', toetsscore: { aantalGoed: 1 } })]), [
-    'REVISIE_CONFLICT',
-  ]);
+  t.same(
+    await leverResultaten(ctx, a.auth, [resultaat({ resultaatKey: 'R5', toetsscore: { aantalGoed: 1 } })]),
+    ['REVISIE_CONFLICT'],
+  );
   // B: the same key and Boom number as A's R1; revisie 2 of R6 fails before revisie 1 does.
   t.same(
-    await lever(ctx, b.auth, [
+    await leverResultaten(ctx, b.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '333' }),
       resultaat({
@@ -54,11 +48,13 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
     ['LEERLING_NIET_GEVONDEN', 'GEEN_TOETSDOEL', 'TOETS_NIET_GEVONDEN', 'LEERLING_NIET_GEVONDEN'],
   );
   t.same(
-    await lever(ctx, b.auth, [resultaat({ resultaatKey: 'R6', revisie: 1, boomLeerlingnummer: '666' })]),
+    await leverResultaten(ctx, b.auth, [
+      resultaat({ resultaatKey: 'R6', revisie: 1, boomLeerlingnummer: '666' }),
+    ]),
     ['LEERLING_NIET_GEVONDEN'],
   );
   // A dismissed error of B is never retried by itself.
-  t.same(await lever(ctx, b.auth, [resultaat({ resultaatKey: 'R7', boomLeerlingnummer: '777' })]), [
+  t.same(await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'R7', boomLeerlingnummer: '777' })]), [
     'LEERLING_NIET_GEVONDEN',
   ]);
   const [r7] = await rijen(ctx, `SELECT id FROM foutmeldingen WHERE resultaat_key = 'R7'`);
@@ -71,23 +67,26 @@ t.test('retrying the open errors of two schools at once: the right outcome per f
 
   // The fixes, without healing: A's pupil 111 (not B's!), the toets NIEUW (for both), B's toetsdoel and 666,
   // and 777 for B, whose error is dismissed.
-  await sqlFixture.maakLeerling(ctx, a.schoolId, 'LA-2', {
-    nummer: '111',
+  await maakLeerlingViaSql(ctx, a.schoolId, {
+    leerlingId: 'LA-2',
+    boomLeerlingnummer: '111',
     fase: 'F2',
     toetsdoel: 'PO-midden',
   });
-  await sqlFixture.maakToets(ctx, 'NIEUW', 'rekenen');
+  await maakToetsViaSql(ctx, 'NIEUW', 'rekenen', []);
   await ctx.sql.query(
     `UPDATE leerlingen SET toetsdoel = 'PO-eind' WHERE school_id = $1 AND leerling_id = 'LB-3'`,
     [b.schoolId],
   );
-  await sqlFixture.maakLeerling(ctx, b.schoolId, 'LB-6', {
-    nummer: '666',
+  await maakLeerlingViaSql(ctx, b.schoolId, {
+    leerlingId: 'LB-6',
+    boomLeerlingnummer: '666',
     fase: 'F1',
     toetsdoel: 'PO-start',
   });
-  await sqlFixture.maakLeerling(ctx, b.schoolId, 'LB-7', {
-    nummer: '777',
+  await maakLeerlingViaSql(ctx, b.schoolId, {
+    leerlingId: 'LB-7',
+    boomLeerlingnummer: '777',
     fase: 'F1',
     toetsdoel: 'PO-start',
   });
@@ -246,11 +245,12 @@ t.test('a retry filtered to one school leaves the other school alone', async (t)
   await maakToets(ctx);
   const a = await maakSchool(ctx, { naam: 'A' });
   const b = await maakSchool(ctx, { naam: 'B' });
-  await lever(ctx, a.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
-  await lever(ctx, b.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
+  await leverResultaten(ctx, a.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
+  await leverResultaten(ctx, b.auth, [resultaat({ resultaatKey: 'R', boomLeerlingnummer: '111' })]);
   for (const s of [a, b]) {
-    await sqlFixture.maakLeerling(ctx, s.schoolId, 'L', {
-      nummer: '111',
+    await maakLeerlingViaSql(ctx, s.schoolId, {
+      leerlingId: 'L',
+      boomLeerlingnummer: '111',
       fase: 'F2',
       toetsdoel: 'PO-midden',
     });

@@ -1,6 +1,9 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { maakLeerling, maakSchool } from '../helpers/beheer.js';
+import { maakLeerling, maakSchoolZonderSleutel } from '../helpers/fixtures.js';
+
+/** The pupils here are made without fase and toetsdoel (maakLeerling's defaults are F2 and PO-midden). */
+const zonderFaseEnDoel = { fase: null, toetsdoel: null };
 
 async function leerlingen(ctx: TestContext, schoolId: string) {
   const { rows } = await ctx.sql.query(
@@ -12,7 +15,7 @@ async function leerlingen(ctx: TestContext, schoolId: string) {
 
 t.test('PUT one pupil: create 201, change 200, omitted keeps, null clears', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
   const url = `/v1/beheer/scholen/${schoolId}/leerlingen/LL-1`;
   const put = (payload: object) => ctx.app.inject({ method: 'PUT', url, headers: ctx.beheer, payload });
 
@@ -55,10 +58,10 @@ t.test('PUT one pupil: create 201, change 200, omitted keeps, null clears', asyn
 
 t.test('a Boom number another pupil has is a 409, and nothing changes', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
-  const ander = await maakSchool(ctx, 'Andere school');
-  await maakLeerling(ctx, schoolId, 'A', { nummer: '111' });
-  await maakLeerling(ctx, ander, 'Z', { nummer: '222' });
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
+  const { schoolId: ander } = await maakSchoolZonderSleutel(ctx, { naam: 'Andere school' });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '111', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, ander, { leerlingId: 'Z', boomLeerlingnummer: '222', ...zonderFaseEnDoel });
   const put = (id: string, payload: object, school = schoolId) =>
     ctx.app.inject({
       method: 'PUT',
@@ -88,7 +91,7 @@ t.test('a Boom number another pupil has is a 409, and nothing changes', async (t
 
 t.test('PUT one pupil: validation and 404', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
   const bad = await ctx.app.inject({
     method: 'PUT',
     url: `/v1/beheer/scholen/${schoolId}/leerlingen/${'x'.repeat(65)}`,
@@ -127,11 +130,11 @@ t.test('PUT one pupil: validation and 404', async (t) => {
 
 t.test('bulk Boom numbers: a swap, all applied at once', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
-  await maakLeerling(ctx, schoolId, 'A', { nummer: '1' });
-  await maakLeerling(ctx, schoolId, 'B', { nummer: '2' });
-  await maakLeerling(ctx, schoolId, 'C');
-  await maakLeerling(ctx, schoolId, 'D', { nummer: '4' });
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '1', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'B', boomLeerlingnummer: '2', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'C', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'D', boomLeerlingnummer: '4', ...zonderFaseEnDoel });
   const res = await ctx.app.inject({
     method: 'PUT',
     url: `/v1/beheer/scholen/${schoolId}/boom-nummers`,
@@ -160,11 +163,11 @@ t.test('bulk Boom numbers: a swap, all applied at once', async (t) => {
 
 t.test('bulk Boom numbers: 422 names every bad row and nothing is applied', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
-  await maakLeerling(ctx, schoolId, 'A', { nummer: '1' });
-  await maakLeerling(ctx, schoolId, 'B', { nummer: '2' });
-  await maakLeerling(ctx, schoolId, 'C');
-  await maakLeerling(ctx, schoolId, 'D');
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
+  await maakLeerling(ctx, schoolId, { leerlingId: 'A', boomLeerlingnummer: '1', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'B', boomLeerlingnummer: '2', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'C', ...zonderFaseEnDoel });
+  await maakLeerling(ctx, schoolId, { leerlingId: 'D', ...zonderFaseEnDoel });
   const voor = await leerlingen(ctx, schoolId);
   const res = await ctx.app.inject({
     method: 'PUT',
@@ -247,7 +250,7 @@ t.test('bulk Boom numbers: 422 names every bad row and nothing is applied', asyn
 
 t.test('bulk Boom numbers: 5000 rows in one request', async (t) => {
   const ctx = await buildTestApp(t);
-  const schoolId = await maakSchool(ctx);
+  const { schoolId } = await maakSchoolZonderSleutel(ctx);
   await ctx.sql.query(
     `INSERT INTO leerlingen (school_id, leerling_id) SELECT $1, 'L' || g FROM generate_series(0, 4999) g`,
     [schoolId],

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { maakFout, maakSchool } from '../helpers/beheer.js';
+import { maakSchoolZonderSleutel } from '../helpers/fixtures.js';
+import { maakFoutViaSql } from '../helpers/sql-fixtures.js';
 
 async function alles(ctx: TestContext, pad: string, limit: number, tussendoor?: () => Promise<void>) {
   const ids: string[] = [];
@@ -21,17 +22,17 @@ async function alles(ctx: TestContext, pad: string, limit: number, tussendoor?: 
 
 t.test('the error log: item shape, filters, newest first', async (t) => {
   const ctx = await buildTestApp(t);
-  const s1 = await maakSchool(ctx);
-  const s2 = await maakSchool(ctx, 'Tweede');
+  const { schoolId: s1 } = await maakSchoolZonderSleutel(ctx);
+  const { schoolId: s2 } = await maakSchoolZonderSleutel(ctx, { naam: 'Tweede' });
   const basis = { nummer: '4839201', toets: 'BLVS-SP' };
-  const a = await maakFout(ctx, {
+  const a = await maakFoutViaSql(ctx, {
     ...basis,
     schoolId: s1,
     code: 'LEERLING_NIET_GEVONDEN',
     key: 'A',
     aangemaaktOp: '2026-02-01T10:00:00Z',
   });
-  const b = await maakFout(ctx, {
+  const b = await maakFoutViaSql(ctx, {
     ...basis,
     schoolId: s1,
     code: 'GEEN_TOETSDOEL',
@@ -39,7 +40,7 @@ t.test('the error log: item shape, filters, newest first', async (t) => {
     aangemaaktOp: '2026-02-02T10:00:00Z',
     status: 'genegeerd',
   });
-  const c = await maakFout(ctx, {
+  const c = await maakFoutViaSql(ctx, {
     ...basis,
     schoolId: s2,
     code: 'LEERLING_NIET_GEVONDEN',
@@ -125,8 +126,8 @@ t.test('the error log: item shape, filters, newest first', async (t) => {
 
 t.test('retry and dismiss: 404 for unknown ids, 409 when not open', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx);
-  const weg = await maakFout(ctx, {
+  const { schoolId: s } = await maakSchoolZonderSleutel(ctx);
+  const weg = await maakFoutViaSql(ctx, {
     schoolId: s,
     code: 'REVISIE_CONFLICT',
     key: 'A',
@@ -152,7 +153,7 @@ t.test('retry and dismiss: 404 for unknown ids, 409 when not open', async (t) =>
     t.equal(r.statusCode, 409, actie);
     t.match(r.json(), { code: 'FOUT_NIET_OPEN', status: 409, detail: 'Deze foutmelding is genegeerd' });
   }
-  const open = await maakFout(ctx, {
+  const open = await maakFoutViaSql(ctx, {
     schoolId: s,
     code: 'REVISIE_CONFLICT',
     key: 'B',
@@ -195,7 +196,7 @@ t.test('retry and dismiss: 404 for unknown ids, 409 when not open', async (t) =>
 
 t.test('keyset paging is stable under inserts and keeps microseconds apart', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx);
+  const { schoolId: s } = await maakSchoolZonderSleutel(ctx);
   // Rows one microsecond apart, and rows sharing one timestamp: a cursor with a JS Date would fail both.
   const tijden = [
     '2026-02-01T10:00:00.000001Z',
@@ -207,7 +208,7 @@ t.test('keyset paging is stable under inserts and keeps microseconds apart', asy
     '2026-02-01T10:00:00.000999Z',
   ];
   for (const [i, op] of tijden.entries())
-    await maakFout(ctx, {
+    await maakFoutViaSql(ctx, {
       schoolId: s,
       code: 'REVISIE_CONFLICT',
       key: `K${i}`,
@@ -231,8 +232,14 @@ t.test('keyset paging is stable under inserts and keeps microseconds apart', asy
     // New rows arrive while paging: newer ones belong before the first page, older ones still come.
     const gezien = await alles(ctx, pad, 2, async () => {
       if (tabel === 'foutmeldingen') {
-        await maakFout(ctx, { schoolId: s, code: 'REVISIE_CONFLICT', key: 'NIEUW', nummer: '1', toets: 'X' });
-        await maakFout(ctx, {
+        await maakFoutViaSql(ctx, {
+          schoolId: s,
+          code: 'REVISIE_CONFLICT',
+          key: 'NIEUW',
+          nummer: '1',
+          toets: 'X',
+        });
+        await maakFoutViaSql(ctx, {
           schoolId: s,
           code: 'REVISIE_CONFLICT',
           key: 'OUD',
@@ -256,8 +263,8 @@ t.test('keyset paging is stable under inserts and keeps microseconds apart', asy
 
 t.test('deliveries: item shape, newest first, filters', async (t) => {
   const ctx = await buildTestApp(t);
-  const s1 = await maakSchool(ctx);
-  const s2 = await maakSchool(ctx, 'Tweede');
+  const { schoolId: s1 } = await maakSchoolZonderSleutel(ctx);
+  const { schoolId: s2 } = await maakSchoolZonderSleutel(ctx, { naam: 'Tweede' });
   const { rows } = await ctx.sql.query(
     `INSERT INTO aanbiedingen (school_id, bericht_id, ontvangen_op, aantal_resultaten, per_status, inhoud_hash,
        afgewezen_status, afgewezen_code)

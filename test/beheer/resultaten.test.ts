@@ -1,21 +1,22 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
-import { maakLeerling, maakResultaat, maakSchool, maakToets } from '../helpers/beheer.js';
+import { maakLeerling, maakSchoolZonderSleutel, maakToets } from '../helpers/fixtures.js';
+import { maakResultaatViaSql } from '../helpers/sql-fixtures.js';
 
 t.test('current results with norms, agreeing with the view doorstroomgrafiek_punten', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx);
-  const ander = await maakSchool(ctx, 'Andere');
+  const { schoolId: s } = await maakSchoolZonderSleutel(ctx);
+  const { schoolId: ander } = await maakSchoolZonderSleutel(ctx, { naam: 'Andere' });
   await maakToets(ctx, 'SP', 'spelling', ['WOORDEN']);
-  await maakToets(ctx, 'RW', 'rekenen');
-  await maakLeerling(ctx, s, 'A', { fase: 'F1', toetsdoel: 'PO' });
-  await maakLeerling(ctx, s, 'B', { fase: 'F2', toetsdoel: 'PO' });
-  await maakLeerling(ctx, ander, 'A', { fase: 'F1', toetsdoel: 'PO' });
+  await maakToets(ctx, 'RW', 'rekenen', []);
+  await maakLeerling(ctx, s, { leerlingId: 'A', fase: 'F1', toetsdoel: 'PO' });
+  await maakLeerling(ctx, s, { leerlingId: 'B', fase: 'F2', toetsdoel: 'PO' });
+  await maakLeerling(ctx, ander, { leerlingId: 'A', fase: 'F1', toetsdoel: 'PO' });
   await ctx.sql.query(
     `INSERT INTO dle_normen VALUES ('spelling', 'F1', 'PO', 20.5), ('rekenen', 'F1', 'PO', 30), ('spelling', 'F2', 'PO', 25)`,
   );
   await ctx.sql.query(`INSERT INTO schooltoetsen VALUES ($1, 'SP')`, [s]);
-  await maakResultaat(ctx, {
+  await maakResultaatViaSql(ctx, {
     schoolId: s,
     leerlingId: 'A',
     key: 'R1',
@@ -23,9 +24,9 @@ t.test('current results with norms, agreeing with the view doorstroomgrafiek_pun
     onderdeel: 'WOORDEN',
     dle: '22.5',
   });
-  await maakResultaat(ctx, { schoolId: s, leerlingId: 'A', key: 'R2', toets: 'RW', dle: '28' });
-  await maakResultaat(ctx, { schoolId: s, leerlingId: 'B', key: 'R3', toets: 'SP', dle: null });
-  await maakResultaat(ctx, {
+  await maakResultaatViaSql(ctx, { schoolId: s, leerlingId: 'A', key: 'R2', toets: 'RW', dle: '28' });
+  await maakResultaatViaSql(ctx, { schoolId: s, leerlingId: 'B', key: 'R3', toets: 'SP', dle: null });
+  await maakResultaatViaSql(ctx, {
     schoolId: s,
     leerlingId: 'B',
     key: 'R4',
@@ -33,7 +34,7 @@ t.test('current results with norms, agreeing with the view doorstroomgrafiek_pun
     dle: '10',
     ingetrokken: true,
   });
-  await maakResultaat(ctx, { schoolId: ander, leerlingId: 'A', key: 'R9', toets: 'SP', dle: '10' });
+  await maakResultaatViaSql(ctx, { schoolId: ander, leerlingId: 'A', key: 'R9', toets: 'SP', dle: '10' });
 
   const url = `/v1/beheer/scholen/${s}/resultaten`;
   const res = await ctx.app.inject({ method: 'GET', url, headers: ctx.beheer });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { maakLeerling, maakSchool, maakToets } from '../helpers/beheer.js';
+import { maakLeerling, maakSchoolZonderSleutel, maakToets } from '../helpers/fixtures.js';
 
 async function get(ctx: TestContext, url: string) {
   return ctx.app.inject({ method: 'GET', url: `/v1/beheer${url}`, headers: ctx.beheer });
@@ -24,7 +24,7 @@ t.test('GET /scholen: by name, paged, zoek on name or BRIN, each item as GET /sc
   const ctx = await buildTestApp(t);
   const namen = ['Het Kompas', 'De Regenboog', 'De Regenboog', 'Al Amal', 'Dalton 50%_Noord'];
   const ids = [];
-  for (const naam of namen) ids.push(await maakSchool(ctx, naam));
+  for (const naam of namen) ids.push((await maakSchoolZonderSleutel(ctx, { naam })).schoolId);
   await ctx.sql.query(`UPDATE scholen SET brin = '12AB' WHERE id = $1`, [ids[0]]);
 
   const res = await get(ctx, '/scholen');
@@ -56,15 +56,20 @@ t.test('GET /scholen: by name, paged, zoek on name or BRIN, each item as GET /sc
 
 t.test('GET /scholen/{id}/leerlingen: by leerlingId, paged, zoek, 404 for an unknown school', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx);
-  const ander = await maakSchool(ctx, 'Ander');
+  const { schoolId: s } = await maakSchoolZonderSleutel(ctx);
+  const { schoolId: ander } = await maakSchoolZonderSleutel(ctx, { naam: 'Ander' });
   for (const [id, nr] of [
     ['LL-3', '777'],
     ['LL-1', null],
     ['LL-2', '4839201'],
   ] as const)
-    await maakLeerling(ctx, s, id, { nummer: nr, fase: 'F2' });
-  await maakLeerling(ctx, ander, 'LL-9', { nummer: '1' });
+    await maakLeerling(ctx, s, { leerlingId: id, boomLeerlingnummer: nr, fase: 'F2', toetsdoel: null });
+  await maakLeerling(ctx, ander, {
+    leerlingId: 'LL-9',
+    boomLeerlingnummer: '1',
+    fase: null,
+    toetsdoel: null,
+  });
 
   const res = await get(ctx, `/scholen/${s}/leerlingen`);
   t.equal(res.statusCode, 200);
@@ -84,9 +89,9 @@ t.test('GET /scholen/{id}/leerlingen: by leerlingId, paged, zoek, 404 for an unk
 
 t.test('GET /scholen/{id}/schooltoetsen answers the set PUT made', async (t) => {
   const ctx = await buildTestApp(t);
-  const s = await maakSchool(ctx);
-  await maakToets(ctx, 'BLVS-SP', 'spelling');
-  await maakToets(ctx, 'BLVS-RW', 'rekenen');
+  const { schoolId: s } = await maakSchoolZonderSleutel(ctx);
+  await maakToets(ctx, 'BLVS-SP', 'spelling', []);
+  await maakToets(ctx, 'BLVS-RW', 'rekenen', []);
   t.same((await get(ctx, `/scholen/${s}/schooltoetsen`)).json(), { toetsen: [] });
   const put = await ctx.app.inject({
     method: 'PUT',

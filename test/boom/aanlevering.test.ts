@@ -5,23 +5,10 @@ import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/db/embedded.js';
 import { createDb } from '../../src/db/pool.js';
 import { buildTestApp, OPERATOR_TOKEN, type TestContext } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // CONTRACT §2 "Responses" and §3 handshake: the envelope, the key, idempotency, and what is recorded.
-
-function post(
-  ctx: TestContext,
-  headers: Record<string, string>,
-  payload: unknown,
-  extra: Record<string, string> = {},
-) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: { ...headers, ...extra },
-    payload: payload as string,
-  });
-}
 
 async function aanbiedingen(ctx: TestContext) {
   const { rows } = await ctx.sql.query(
@@ -54,7 +41,7 @@ t.test('missing, unknown, withdrawn and expired keys get one identical 401', asy
   };
   const bodies = new Set<string>();
   for (const [name, headers] of Object.entries(cases)) {
-    const res = await post(ctx, headers, body);
+    const res = await lever(ctx, headers, body);
     t.equal(res.statusCode, 401, name);
     t.equal(res.headers['www-authenticate'], 'Bearer', `${name}: WWW-Authenticate`);
     t.match(res.headers['content-type'], /^application\/problem\+json/);
@@ -63,7 +50,7 @@ t.test('missing, unknown, withdrawn and expired keys get one identical 401', asy
   t.equal(bodies.size, 1, 'the same answer for all');
   t.match(JSON.parse([...bodies][0]!), { status: 401, code: 'NIET_GEAUTORISEERD' });
   t.same(await aanbiedingen(ctx), [], 'nothing recorded before the key check passes');
-  const ok = await post(ctx, s.auth, body);
+  const ok = await lever(ctx, s.auth, body);
   t.equal(ok.statusCode, 200, 'the valid key still works');
 });
 
@@ -73,18 +60,20 @@ t.test(
     const ctx = await buildTestApp(t, { BODY_LIMIT_BYTES: '2048' });
     const s = await standaardSchool(ctx);
     const json = { 'content-type': 'application/json' };
-    const broken = await post(ctx, s.auth, '{"berichtId": "x",', json);
+    const broken = await lever(ctx, s.auth, '{"berichtId": "x",', { headers: json });
     t.equal(broken.statusCode, 400);
     t.match(broken.json(), { code: 'ONGELDIGE_JSON', status: 400 });
-    const empty = await post(ctx, s.auth, '', json);
+    const empty = await lever(ctx, s.auth, '', { headers: json });
     t.equal(empty.statusCode, 400);
-    const text = await post(ctx, s.auth, JSON.stringify(aanlevering([resultaat()])), {
-      'content-type': 'text/plain',
+    const text = await lever(ctx, s.auth, JSON.stringify(aanlevering([resultaat()])), {
+      headers: {
+        'content-type': 'text/plain',
+      },
     });
     t.equal(text.statusCode, 415);
     t.match(text.json(), { code: 'CONTENT_TYPE_NIET_ONDERSTEUND' });
     const big = aanlevering(Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K${i}` })));
-    const tooBig = await post(ctx, s.auth, big);
+    const tooBig = await lever(ctx, s.auth, big);
     t.equal(tooBig.statusCode, 413);
     t.match(tooBig.json(), { code: 'TE_GROOT' });
     t.same(await aanbiedingen(ctx), [
@@ -115,7 +104,7 @@ t.test(
       ],
       'b-422',
     );
-    const res = await post(ctx, s.auth, body);
+    const res = await lever(ctx, s.auth, body);
     t.equal(res.statusCode, 422);
     const problem = res.json();
     t.equal(problem.code, 'VALIDATIE_MISLUKT');
@@ -141,7 +130,7 @@ t.test(
       },
     ]);
     // Corrected, the same berichtId is accepted.
-    const ok = await post(ctx, s.auth, aanlevering([resultaat()], 'b-422'));
+    const ok = await lever(ctx, s.auth, aanlevering([resultaat()], 'b-422'));
     t.equal(ok.statusCode, 200);
   },
 );
@@ -157,7 +146,7 @@ t.test('envelope rules: berichtId alphabet, 1–1000 results, a date-time verzon
     [[1, 2], 'body'],
   ];
   for (const [body, pad] of cases) {
-    const res = await post(ctx, s.auth, body);
+    const res = await lever(ctx, s.auth, body);
     t.equal(res.statusCode, 422, pad);
     t.ok(
       res.json().errors.some((e: { pad: string }) => e.pad === pad),
@@ -169,13 +158,13 @@ t.test('envelope rules: berichtId alphabet, 1–1000 results, a date-time verzon
 t.test('a NUL character or a lone surrogate anywhere is a 422, never a 500', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const nul = await post(
+  const nul = await lever(
     ctx,
     s.auth,
     '{"berichtId":"n1","verzondenOp":"2026-02-04T10:15:22Z","resultaten":[' +
       JSON.stringify(resultaat({ normversie: 'a\u0000b' })) +
       ']}',
-    { 'content-type': 'application/json' },
+    { headers: { 'content-type': 'application/json' } },
   );
   t.equal(nul.statusCode, 422);
   t.same(
@@ -183,7 +172,7 @@ t.test('a NUL character or a lone surrogate anywhere is a 422, never a 500', asy
     ['resultaten[0].normversie'],
   );
   const surrogate = JSON.stringify(aanlevering([resultaat()], 's1')).replace('4839201', '48\\ud800');
-  const res = await post(ctx, s.auth, surrogate, { 'content-type': 'application/json' });
+  const res = await lever(ctx, s.auth, surrogate, { headers: { 'content-type': 'application/json' } });
   t.equal(res.statusCode, 422);
   t.same(
     res.json().errors.map((e: { pad: string }) => e.pad),
@@ -200,7 +189,7 @@ t.test('fields outside the contract are dropped, never stored', async (t) => {
     toetsscore: { aantalGoed: 3, geheim: 1 },
     toets: { code: 'BLVS-SP', x: 1 },
   };
-  const res = await post(ctx, s.auth, { ...aanlevering([r]), afzender: 'boom' });
+  const res = await lever(ctx, s.auth, { ...aanlevering([r]), afzender: 'boom' });
   t.equal(res.statusCode, 200);
   const stored = await ctx.sql.query(
     `SELECT (SELECT string_agg(resultaat::text, '') FROM toetsresultaten) AS a,
@@ -219,7 +208,7 @@ t.test('the same berichtId and body is answered again, nothing written; another 
     [resultaat(), resultaat({ resultaatKey: 'ONBEKEND', boomLeerlingnummer: '1' })],
     'b-1',
   );
-  const first = await post(ctx, s.auth, body);
+  const first = await lever(ctx, s.auth, body);
   t.equal(first.statusCode, 200);
   t.notOk(first.headers['idempotent-replayed']);
   const counts = async () =>
@@ -230,13 +219,13 @@ t.test('the same berichtId and body is answered again, nothing written; another 
       )
     ).rows[0];
   const before = await counts();
-  const again = await post(ctx, s.auth, body);
+  const again = await lever(ctx, s.auth, body);
   t.equal(again.statusCode, 200);
   t.equal(again.headers['idempotent-replayed'], 'true');
   t.equal(again.body, first.body, 'the original response, byte for byte');
   t.same(await counts(), before, 'nothing written');
 
-  const other = await post(ctx, s.auth, aanlevering([resultaat({ revisie: 2 })], 'b-1'));
+  const other = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 2 })], 'b-1'));
   t.equal(other.statusCode, 409);
   t.match(other.json(), { code: 'BERICHT_ID_HERGEBRUIKT', status: 409 });
   t.equal((await ctx.sql.query('SELECT max(revisie) AS m FROM toetsresultaten')).rows[0].m, 1, 'not applied');
@@ -247,7 +236,7 @@ t.test('the same berichtId and body is answered again, nothing written; another 
 
   // berichtId is unique per school: another school may use the same one.
   const ander = await maakSchool(ctx);
-  t.equal((await post(ctx, ander.auth, aanlevering([resultaat()], 'b-1'))).statusCode, 200);
+  t.equal((await lever(ctx, ander.auth, aanlevering([resultaat()], 'b-1'))).statusCode, 200);
 });
 
 t.test('simultaneous identical deliveries on different connections give one set of rows', async (t) => {
@@ -257,7 +246,7 @@ t.test('simultaneous identical deliveries on different connections give one set 
     Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K-${i}` })),
     'tegelijk',
   );
-  const answers = await Promise.all(Array.from({ length: 8 }, () => post(ctx, s.auth, body)));
+  const answers = await Promise.all(Array.from({ length: 8 }, () => lever(ctx, s.auth, body)));
   t.same(
     answers.map((a) => a.statusCode),
     Array(8).fill(200),
@@ -281,7 +270,7 @@ t.test(
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => post(ctx, s.auth, aanlevering([resultaat()], `p-${i}`))),
+      Array.from({ length: 6 }, (_, i) => lever(ctx, s.auth, aanlevering([resultaat()], `p-${i}`))),
     );
     const st = answers.map((a) => a.json().resultaten[0].status).sort();
     t.same(st, ['dubbel', 'dubbel', 'dubbel', 'dubbel', 'dubbel', 'verwerkt']);
@@ -320,7 +309,7 @@ t.test('the handshake moves the key from aangevraagd to actief; again is harmles
 t.test('results are accepted from a key that is only aangevraagd', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await post(ctx, s.auth, aanlevering([resultaat()]));
+  const res = await lever(ctx, s.auth, aanlevering([resultaat()]));
   t.equal(res.statusCode, 200);
   t.equal((await ctx.sql.query('SELECT status FROM koppeling_sleutels')).rows[0].status, 'aangevraagd');
 });
@@ -337,12 +326,7 @@ t.test('with the database unreachable: 503 with Retry-After, and no internals', 
     operatorToken: OPERATOR_TOKEN,
   });
   t.teardown(() => app.close());
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: { authorization: 'Bearer bk_abc' },
-    payload: aanlevering([resultaat()]),
-  });
+  const res = await lever({ app }, { authorization: 'Bearer bk_abc' }, aanlevering([resultaat()]));
   t.equal(res.statusCode, 503);
   t.equal(res.headers['retry-after'], '5');
   t.match(res.json(), { status: 503, code: 'DATABASE_ONBEREIKBAAR' });

@@ -1,6 +1,6 @@
-import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import {
   aanlevering,
   maakLeerling,
@@ -11,12 +11,6 @@ import {
 } from '../helpers/fixtures.js';
 
 // Issue 17: a second, independent test for each rule that had one (through the API; the answer and the rows).
-
-const URL = '/v1/boom/resultaten';
-
-function post(ctx: TestContext, headers: Record<string, string>, body: unknown) {
-  return ctx.app.inject({ method: 'POST', url: URL, headers, payload: body as object });
-}
 
 const codeOfStatus = (r: { status: string; fout?: { code: string } }) => r.fout?.code ?? r.status;
 
@@ -34,7 +28,7 @@ t.test('the lookups in their order: a result failing several at once gets the fi
   const s = await standaardSchool(ctx); // LL-1 (4839201) with a toetsdoel; BLVS-SP with WOORDEN, WERKWOORDEN
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-Z', boomLeerlingnummer: '600', toetsdoel: null });
   // Stored first: the revisie table comes after every lookup.
-  t.equal((await post(ctx, s.auth, aanlevering([resultaat({ resultaatKey: 'K-S' })]))).statusCode, 200);
+  t.equal((await lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: 'K-S' })]))).statusCode, 200);
 
   const gevallen: Array<[string, Record<string, unknown>, string, string | null]> = [
     ['pupil + toets', { boomLeerlingnummer: '1', toets: { code: 'XX' } }, 'LEERLING_NIET_GEVONDEN', null],
@@ -84,7 +78,7 @@ t.test('the lookups in their order: a result failing several at once gets the fi
     ...gevallen.map(([n, o, c, l], i) => [n, { ...o, resultaatKey: `K-${i}` }, c, l] as const),
     ...metConflict,
   ];
-  const res = await post(ctx, s.auth, aanlevering(alle.map(([, o]) => resultaat(o))));
+  const res = await lever(ctx, s.auth, aanlevering(alle.map(([, o]) => resultaat(o))));
   t.equal(res.statusCode, 200);
   const antwoord = res.json().resultaten;
   for (const [i, [naam, , code]] of alle.entries()) t.equal(codeOfStatus(antwoord[i]), code, naam);
@@ -121,10 +115,10 @@ t.test('a new key through the API: the earlier key works for 24 hours more, then
   t.equal(nieuw.statusCode, 201);
   const k2 = { authorization: `Bearer ${nieuw.json().autorisatiesleutel}` };
 
-  const lever = (auth: Record<string, string>, key: string) =>
-    post(ctx, auth, aanlevering([resultaat({ resultaatKey: key })]));
-  t.equal((await lever(s.auth, 'K-1')).statusCode, 200, 'the earlier key, right after');
-  t.equal((await lever(k2, 'K-2')).statusCode, 200, 'the new key');
+  const metSleutel = (auth: Record<string, string>, key: string) =>
+    lever(ctx, auth, aanlevering([resultaat({ resultaatKey: key })]));
+  t.equal((await metSleutel(s.auth, 'K-1')).statusCode, 200, 'the earlier key, right after');
+  t.equal((await metSleutel(k2, 'K-2')).statusCode, 200, 'the new key');
 
   // Time moves on: instead of the clock, the earlier key's expiry moves back by the time that "passed".
   const verschuif = (interval: string) =>
@@ -133,13 +127,13 @@ t.test('a new key through the API: the earlier key works for 24 hours more, then
       interval,
     ]);
   await verschuif('23 hours 58 minutes');
-  t.equal((await lever(s.auth, 'K-3')).statusCode, 200, 'the earlier key, 23 h 58 min later');
+  t.equal((await metSleutel(s.auth, 'K-3')).statusCode, 200, 'the earlier key, 23 h 58 min later');
   await verschuif('4 minutes');
-  const geweigerd = await lever(s.auth, 'K-4');
+  const geweigerd = await metSleutel(s.auth, 'K-4');
   t.equal(geweigerd.statusCode, 401, 'the earlier key, 24 h 2 min later');
   t.equal(geweigerd.json().code, 'NIET_GEAUTORISEERD');
   t.equal(geweigerd.headers['www-authenticate'], 'Bearer');
-  t.equal((await lever(k2, 'K-5')).statusCode, 200, 'the new key has no expiry');
+  t.equal((await metSleutel(k2, 'K-5')).statusCode, 200, 'the new key has no expiry');
   const { rows } = await ctx.sql.query('SELECT resultaat_key FROM toetsresultaten ORDER BY resultaat_key');
   t.same(
     rows.map((r) => r.resultaat_key),
@@ -163,25 +157,14 @@ t.test('signing: a webhook-timestamp more than 5 minutes ahead is refused, withi
     headers: ctx.beheer,
   });
   t.equal(aan.statusCode, 201);
-  const wh = new Webhook(aan.json().ondertekengeheim);
+  const geheim: string = aan.json().ondertekengeheim;
 
-  const ondertekend = (key: string, verschuivingSeconden: number) => {
-    const payload = JSON.stringify(aanlevering([resultaat({ resultaatKey: key })]));
-    const op = new Date(Date.now() + verschuivingSeconden * 1000);
-    const id = `msg_${key}`;
-    return ctx.app.inject({
-      method: 'POST',
-      url: URL,
-      headers: {
-        ...s.auth,
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(op.getTime() / 1000)),
-        'webhook-signature': wh.sign(id, op, payload),
-      },
-      payload,
+  const ondertekend = (key: string, verschuivingSeconden: number) =>
+    lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: key })]), {
+      geheim,
+      verschuiving: verschuivingSeconden,
+      webhookId: `msg_${key}`,
     });
-  };
   // 20 s from each edge: the service reads its clock a moment later than the test.
   t.equal((await ondertekend('K-NU', 0)).statusCode, 200, 'now');
   t.equal((await ondertekend('K-VOOR', 280)).statusCode, 200, '4 min 40 s ahead');
@@ -209,7 +192,7 @@ t.test('the DLE: 0–60 months with at most one decimal, through the API', async
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const met = (key: string, waarde: string) =>
-    post(
+    lever(
       ctx,
       s.auth,
       aanlevering([resultaat({ resultaatKey: key, referentiescores: [{ code: 'DLE', waarde }] })]),
@@ -260,9 +243,9 @@ t.test(
       payload: { toetsen: ['BLVS-SP'] },
     });
     t.equal(st.statusCode, 200);
-    t.equal((await post(ctx, s.auth, aanlevering([resultaat()]))).json().resultaten[0].status, 'verwerkt');
+    t.equal((await lever(ctx, s.auth, aanlevering([resultaat()]))).json().resultaten[0].status, 'verwerkt');
 
-    const res = await post(ctx, s.auth, aanlevering([resultaat({ revisie: 2, reden: 'intrekking' })]));
+    const res = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 2, reden: 'intrekking' })]));
     t.equal(res.statusCode, 200);
     t.same(res.json().resultaten, [{ resultaatKey: 'BTC-R-000123456', revisie: 2, status: 'overgeslagen' }]);
     const huidig = await ctx.sql.query('SELECT revisie, reden, ingetrokken FROM toetsresultaten');

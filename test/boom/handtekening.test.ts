@@ -4,6 +4,7 @@ import t from 'tap';
 import { controleerHandtekening, isGeldigGeheim } from '../../src/boom/handtekening.js';
 import { nieuwOndertekengeheim } from '../../src/sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Standard Webhooks v1 signatures, checked against the public vectors (a copy of ../shared/vectors in test/vectors).
@@ -97,27 +98,21 @@ t.test('a koppeling with a signing secret only takes signed deliveries; others a
     secret,
   ]);
   const payload = JSON.stringify(aanlevering([resultaat()], 'signed-1'));
-  const unsigned = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: { ...s.auth, 'content-type': 'application/json' },
-    payload,
-  });
+  const unsigned = await lever(ctx, { ...s.auth, 'content-type': 'application/json' }, payload);
   t.equal(unsigned.statusCode, 401);
   t.match(unsigned.json(), { code: 'HANDTEKENING_ONGELDIG' });
   t.equal((await ctx.sql.query('SELECT 1 FROM toetsresultaten')).rowCount, 0);
   const now = new Date();
   const signature = new Webhook(secret).sign('msg_signed_1', now, payload);
-  const signed = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: {
+  const signed = await lever(
+    ctx,
+    {
       ...s.auth,
       'content-type': 'application/json',
       ...headers('msg_signed_1', Math.floor(now.getTime() / 1000), signature),
     },
     payload,
-  });
+  );
   t.equal(signed.statusCode, 200);
   t.equal(signed.json().resultaten[0].status, 'verwerkt');
   const hs = await ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: s.auth });

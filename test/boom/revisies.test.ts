@@ -1,27 +1,12 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { lever, leverOk } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // CONTRACT §2, "How one result is handled": the lookups in their order, then every row of the revisie table.
 
-async function lever(
-  ctx: TestContext,
-  auth: Record<string, string>,
-  resultaten: unknown[],
-  berichtId?: string,
-) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering(resultaten, berichtId),
-  });
-  return res;
-}
-
 async function statussen(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await lever(ctx, auth, resultaten);
-  if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body}`);
+  const res = await leverOk(ctx, auth, aanlevering(resultaten));
   return res.json().resultaten.map((r: { status: string }) => r.status);
 }
 
@@ -44,7 +29,7 @@ async function historie(ctx: TestContext, key = 'BTC-R-000123456') {
 t.test('nothing stored: any revisie is verwerkt and becomes current', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, [resultaat({ revisie: 3 })], 'bericht-1');
+  const res = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 3 })], 'bericht-1'));
   t.equal(res.statusCode, 200);
   const body = res.json();
   t.equal(body.berichtId, 'bericht-1');
@@ -68,7 +53,7 @@ t.test('same revisie, same content (another delivery): dubbel, nothing changes',
   t.same(await statussen(ctx, s.auth, [resultaat()]), ['verwerkt']);
   // The same content with its fields in another order, and with a field outside the contract, is the same.
   const omgekeerd = Object.fromEntries(Object.entries({ ...resultaat(), onbekend: 'x' }).reverse());
-  const res = await lever(ctx, s.auth, [omgekeerd]);
+  const res = await lever(ctx, s.auth, aanlevering([omgekeerd]));
   t.same(res.json().resultaten, [{ resultaatKey: 'BTC-R-000123456', revisie: 1, status: 'dubbel' }]);
   t.same(await historie(ctx), [{ revisie: 1, reden: 'nieuw', verwerking: 'toegepast' }]);
 });
@@ -80,7 +65,7 @@ t.test(
     const s = await standaardSchool(ctx);
     await statussen(ctx, s.auth, [resultaat()]);
     const anders = resultaat({ referentiescores: [{ code: 'DLE', waarde: '25' }] });
-    const res = await lever(ctx, s.auth, [anders]);
+    const res = await lever(ctx, s.auth, aanlevering([anders]));
     t.same(res.json().resultaten, [
       {
         resultaatKey: 'BTC-R-000123456',
@@ -106,7 +91,7 @@ t.test(
       'keeps the conflicting result',
     );
     // Sent again: the same open error, one more attempt, not a second row.
-    await lever(ctx, s.auth, [anders]);
+    await lever(ctx, s.auth, aanlevering([anders]));
     const again = await ctx.sql.query('SELECT pogingen FROM foutmeldingen');
     t.same(again.rows, [{ pogingen: 2 }]);
   },
@@ -221,16 +206,20 @@ t.test('the lookups, in their order; a fout keeps the validated result', async (
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '777', toetsdoel: null });
-  const res = await lever(ctx, s.auth, [
-    // unknown pupil AND unknown test: the pupil decides
-    resultaat({ resultaatKey: 'A', boomLeerlingnummer: '999999', toets: { code: 'ONBEKEND' } }),
-    resultaat({ resultaatKey: 'B', toets: { code: 'ONBEKEND' }, toetsonderdeel: { code: 'X' } }),
-    resultaat({ resultaatKey: 'C', toetsonderdeel: { code: 'ZINNEN' } }),
-    // no toetsdoel AND unknown onderdeel: the onderdeel decides
-    resultaat({ resultaatKey: 'D', boomLeerlingnummer: '777', toetsonderdeel: { code: 'ZINNEN' } }),
-    resultaat({ resultaatKey: 'E', boomLeerlingnummer: '777' }),
-    resultaat({ resultaatKey: 'F', toetsonderdeel: null }),
-  ]);
+  const res = await lever(
+    ctx,
+    s.auth,
+    aanlevering([
+      // unknown pupil AND unknown test: the pupil decides
+      resultaat({ resultaatKey: 'A', boomLeerlingnummer: '999999', toets: { code: 'ONBEKEND' } }),
+      resultaat({ resultaatKey: 'B', toets: { code: 'ONBEKEND' }, toetsonderdeel: { code: 'X' } }),
+      resultaat({ resultaatKey: 'C', toetsonderdeel: { code: 'ZINNEN' } }),
+      // no toetsdoel AND unknown onderdeel: the onderdeel decides
+      resultaat({ resultaatKey: 'D', boomLeerlingnummer: '777', toetsonderdeel: { code: 'ZINNEN' } }),
+      resultaat({ resultaatKey: 'E', boomLeerlingnummer: '777' }),
+      resultaat({ resultaatKey: 'F', toetsonderdeel: null }),
+    ]),
+  );
   t.equal(res.statusCode, 200);
   const r = res.json().resultaten;
   t.same(
@@ -272,7 +261,7 @@ t.test('the lookups, in their order; a fout keeps the validated result', async (
 t.test('an unknown Boom number outside the BMP is masked by code point, and stored', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, [resultaat({ boomLeerlingnummer: '\u0001𐀀𐀁' })]);
+  const res = await lever(ctx, s.auth, aanlevering([resultaat({ boomLeerlingnummer: '\u0001𐀀𐀁' })]));
   t.equal(res.statusCode, 200);
   t.equal(
     res.json().resultaten[0].fout.melding,

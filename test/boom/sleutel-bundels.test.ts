@@ -3,7 +3,8 @@ import t from 'tap';
 import { maakSleutelzoeker } from '../../src/boom/auth.js';
 import { hashSleutel } from '../../src/sleutels.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { post, rijen } from '../helpers/bundels.js';
+import { lever } from '../helpers/boom.js';
+import { rijen } from '../helpers/bundels.js';
 import { aanlevering, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Key lookups of requests that arrive together share one query (maakSleutelzoeker, src/boom/auth.ts). The
@@ -82,12 +83,12 @@ t.test('under concurrent load, every request sent after the withdrawal gets 401'
   const s = await standaardSchool(ctx);
   const ander = await maakSchool(ctx, { naam: 'Blijft' });
   let ingetrokken = false;
-  const verzoeken: Array<{ na: boolean; ander: boolean; res: ReturnType<typeof post> }> = [];
+  const verzoeken: Array<{ na: boolean; ander: boolean; res: ReturnType<typeof lever> }> = [];
   let intrekking: Promise<void> | undefined;
   let n = 0;
   const stuur = (auth: Record<string, string>, isAnder: boolean) => {
     const body = aanlevering([resultaat({ resultaatKey: `K-${n++}` })]);
-    verzoeken.push({ na: ingetrokken, ander: isAnder, res: post(ctx, auth, body) });
+    verzoeken.push({ na: ingetrokken, ander: isAnder, res: lever(ctx, auth, body) });
   };
   // Requests keep coming, several per turn of the event loop; the withdrawal starts among them. The stream
   // goes on until 60 requests were sent after its answer.

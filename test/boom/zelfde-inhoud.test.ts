@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, maakToets, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 17 (a): "same content" means EVERY field of the validated result is equal (CONTRACT §2). Each field
@@ -82,15 +83,6 @@ const wijzigingen: Array<[string, Wijziging]> = [
   ['normversie absent', (r) => zonder(r, 'normversie')],
 ];
 
-async function post(ctx: TestContext, auth: Record<string, string>, body: unknown) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: body as object,
-  });
-}
-
 async function opzet(t: Test) {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
@@ -104,10 +96,10 @@ t.test('the same revisie with one field changed is a REVISIE_CONFLICT, whichever
   for (const [i, [naam, wijzig]] of wijzigingen.entries()) {
     const key = `K-${i}`;
     const eerst = { ...basis, resultaatKey: key };
-    const eersteAntwoord = await post(ctx, s.auth, aanlevering([eerst]));
+    const eersteAntwoord = await lever(ctx, s.auth, aanlevering([eerst]));
     t.equal(eersteAntwoord.json().resultaten[0].status, 'verwerkt', `${naam}: the first is stored`);
     const anders = wijzig(eerst);
-    const res = await post(ctx, s.auth, aanlevering([anders]));
+    const res = await lever(ctx, s.auth, aanlevering([anders]));
     t.equal(res.statusCode, 200, naam);
     t.same(
       res.json().resultaten,
@@ -152,8 +144,8 @@ t.test('the same berichtId with one field of one result changed is a 409, whiche
     const key = `B-${i}`;
     const eerst = { ...basis, resultaatKey: key };
     const berichtId = `bericht-${i}`;
-    t.equal((await post(ctx, s.auth, aanlevering([eerst], berichtId))).statusCode, 200, naam);
-    const res = await post(ctx, s.auth, aanlevering([wijzig(eerst)], berichtId));
+    t.equal((await lever(ctx, s.auth, aanlevering([eerst], berichtId))).statusCode, 200, naam);
+    const res = await lever(ctx, s.auth, aanlevering([wijzig(eerst)], berichtId));
     t.equal(res.statusCode, 409, `${naam}: 409`);
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.equal(res.json().code, 'BERICHT_ID_HERGEBRUIKT', naam);
@@ -176,7 +168,7 @@ t.test('the same berichtId with one field of one result changed is a 409, whiche
   }
   // The control: the same body again is a replay, so the 409s above are about the changed field alone.
   const eerst = { ...basis, resultaatKey: 'B-0' };
-  const res = await post(ctx, s.auth, aanlevering([eerst], 'bericht-0'));
+  const res = await lever(ctx, s.auth, aanlevering([eerst], 'bericht-0'));
   t.equal(res.statusCode, 200);
   t.equal(res.headers['idempotent-replayed'], 'true');
 });

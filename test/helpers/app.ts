@@ -19,6 +19,12 @@ export interface TestContext {
   beheer: Record<string, string>;
 }
 
+/** How many rows table `tabel` holds (a name written in the test, not a value). */
+export async function tel(ctx: TestContext, tabel: string): Promise<number> {
+  const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM ${tabel}`);
+  return rows[0].n;
+}
+
 /** A fresh database and an app on it; both closed when the test ends. */
 export async function buildTestApp(
   t: Test,

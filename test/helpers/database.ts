@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 
 /**
  * Each test file gets its own database, copied from a migrated template that `npm test`
- * (scripts/test.ts) prepared, so files run in parallel without meeting each other's rows.
+ * (scripts/run-tests.ts) prepared, so files run in parallel without meeting each other's rows.
  */
 export function testServerUrl(): string {
   const url = process.env.BOOM_TEST_SERVER_URL;

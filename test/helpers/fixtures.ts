@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { OPERATOR_TOKEN } from './app.js';
 
-/** Test state made through the operators' API, as SchoolKr8 staff would (their routes have their own tests). */
+/**
+ * Test state made through the operators' API, as SchoolKr8 staff would (their routes have their own tests).
+ * This is the one fixture set; what the API cannot make is written with SQL in `sql-fixtures.ts` (its
+ * functions end in `ViaSql`), and a delivery is POSTed with `boom.ts`.
+ */
 export interface MetApp {
   app: FastifyInstance;
 }
 
-async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
+/** A call of the operators' API that must succeed (< 300): its JSON answer. */
+export async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) {
   const res = await ctx.app.inject({
     method,
     url: `/v1/beheer${url}`,
@@ -18,41 +23,60 @@ async function beheer(ctx: MetApp, method: 'POST' | 'PUT' | 'PATCH', url: string
   return res.json();
 }
 
+/** A school without a koppeling (no autorisatiesleutel yet). */
+export async function maakSchoolZonderSleutel(ctx: MetApp, opts: { naam?: string } = {}) {
+  const school = await beheer(ctx, 'POST', '/scholen', { naam: opts.naam ?? 'De Regenboog' });
+  return { schoolId: school.id as string };
+}
+
 /** A school with an autorisatiesleutel (Stap 1), and Stap 5 as asked. */
 export async function maakSchool(ctx: MetApp, opts: { naam?: string; verwerken?: boolean } = {}) {
-  const school = await beheer(ctx, 'POST', '/scholen', { naam: opts.naam ?? 'De Regenboog' });
+  const { schoolId } = await maakSchoolZonderSleutel(ctx, opts);
   if (opts.verwerken === false) {
-    await beheer(ctx, 'PATCH', `/scholen/${school.id}`, { boomWijzigingenVerwerken: false });
+    await beheer(ctx, 'PATCH', `/scholen/${schoolId}`, { boomWijzigingenVerwerken: false });
   }
   const { sleutelId, autorisatiesleutel: sleutel } = await beheer(
     ctx,
     'POST',
-    `/scholen/${school.id}/koppeling`,
+    `/scholen/${schoolId}/koppeling`,
   );
   return {
-    schoolId: school.id as string,
+    schoolId,
     sleutel: sleutel as string,
     sleutelId: sleutelId as string,
     auth: { authorization: `Bearer ${sleutel}` },
   };
 }
 
-/** A pupil (Stap 3), with fase F2 and toetsdoel PO-midden unless said otherwise. */
-export async function maakLeerling(
-  ctx: MetApp,
-  schoolId: string,
-  l: {
-    leerlingId: string;
-    boomLeerlingnummer?: string | null;
-    fase?: string | null;
-    toetsdoel?: string | null;
-  },
-) {
-  await beheer(ctx, 'PUT', `/scholen/${schoolId}/leerlingen/${l.leerlingId}`, {
+/** A pupil as `maakLeerling` takes it (the SQL escape hatch takes the same). */
+export interface Leerling {
+  leerlingId: string;
+  boomLeerlingnummer?: string | null;
+  /** F2 unless said otherwise; `null` for none. */
+  fase?: string | null;
+  /** PO-midden unless said otherwise; `null` for none. */
+  toetsdoel?: string | null;
+}
+
+/** The columns of a pupil with the defaults filled in. */
+export function leerlingVelden(l: Leerling) {
+  return {
     boomLeerlingnummer: l.boomLeerlingnummer ?? null,
     fase: l.fase === undefined ? 'F2' : l.fase,
     toetsdoel: l.toetsdoel === undefined ? 'PO-midden' : l.toetsdoel,
-  });
+  };
+}
+
+/** A pupil (Stap 3), with fase F2 and toetsdoel PO-midden unless said otherwise. */
+export async function maakLeerling(ctx: MetApp, schoolId: string, l: Leerling) {
+  await beheer(ctx, 'PUT', `/scholen/${schoolId}/leerlingen/${l.leerlingId}`, leerlingVelden(l));
+}
+
+/** An onderdeel of a toets: a code (its naam is the code in lower case), or a code and a naam. */
+export type Onderdeel = string | { code: string; naam: string };
+
+export function onderdeelVelden(o: Onderdeel) {
+  return typeof o === 'string' ? { code: o, naam: o.toLowerCase() } : o;
 }
 
 /** A test in the catalogue, with its onderdelen. */
@@ -60,12 +84,12 @@ export async function maakToets(
   ctx: MetApp,
   code = 'BLVS-SP',
   vak = 'spelling',
-  onderdelen = ['WOORDEN', 'WERKWOORDEN'],
+  onderdelen: Onderdeel[] = ['WOORDEN', 'WERKWOORDEN'],
 ) {
   await beheer(ctx, 'PUT', `/toetsen/${code}`, {
     naam: `Toets ${code}`,
     vak,
-    onderdelen: onderdelen.map((o) => ({ code: o, naam: o.toLowerCase() })),
+    onderdelen: onderdelen.map(onderdeelVelden),
   });
 }
 

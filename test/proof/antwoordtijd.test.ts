@@ -11,6 +11,7 @@ import { createDb } from '../../src/db/pool.js';
 import { isDatabaseUnavailable } from '../../src/errors.js';
 import { aanbieding as aanbiedingSchema } from '../../src/schema/boom.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { createTestDatabase, testServerUrl } from '../helpers/database.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, wacht } from '../helpers/restartable-postgres.js';
@@ -25,18 +26,18 @@ const RESPONSE_DEADLINE_MS = 1500;
 /** A loaded machine (2 cores, several test files at once) is slow; the fault without the fix is 30 s or more. */
 const SPELING_MS = 1500;
 
-async function lever(app: FastifyInstance, auth: Record<string, string>, berichtId: string, key = berichtId) {
+async function gemeten(
+  app: FastifyInstance,
+  auth: Record<string, string>,
+  berichtId: string,
+  key = berichtId,
+) {
   const start = performance.now();
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering([resultaat({ resultaatKey: `K-${key}` })], berichtId),
-  });
+  const res = await lever({ app }, auth, aanlevering([resultaat({ resultaatKey: `K-${key}` })], berichtId));
   return { res, ms: performance.now() - start };
 }
 
-function is503(t: Test, res: Awaited<ReturnType<typeof lever>>['res'], code: string, wat: string) {
+function is503(t: Test, res: Awaited<ReturnType<typeof gemeten>>['res'], code: string, wat: string) {
   t.equal(res.statusCode, 503, `${wat}: 503`);
   t.equal(res.headers['retry-after'], '5', `${wat}: Retry-After`);
   t.match(res.headers['content-type'], /^application\/problem\+json/, `${wat}: problem+json`);
@@ -58,7 +59,7 @@ t.test(
   async (t) => {
     const ctx = await buildTestApp(t, { RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS) });
     const s = await standaardSchool(ctx);
-    t.equal((await lever(ctx.app, s.auth, 'voor')).res.statusCode, 200, 'a delivery before the lock');
+    t.equal((await gemeten(ctx.app, s.auth, 'voor')).res.statusCode, 200, 'a delivery before the lock');
 
     // A migration, pg_dump or VACUUM FULL holding the table.
     const houder = new pg.Client({ connectionString: ctx.url });
@@ -68,13 +69,13 @@ t.test(
     await houder.query('LOCK TABLE aanbiedingen IN ACCESS EXCLUSIVE MODE');
 
     // One alone, and five at once (one batch, or queued behind it): each answered by its deadline.
-    const alleen = await binnen(20_000, 'a delivery under the lock', lever(ctx.app, s.auth, 'geblokkeerd'));
+    const alleen = await binnen(20_000, 'a delivery under the lock', gemeten(ctx.app, s.auth, 'geblokkeerd'));
     is503(t, alleen.res, 'ANTWOORDTIJD_VERSTREKEN', 'alone');
     t.ok(alleen.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `answered in ${Math.round(alleen.ms)} ms`);
     const samen = await binnen(
       20_000,
       'deliveries under the lock',
-      Promise.all(Array.from({ length: 5 }, (_, i) => lever(ctx.app, s.auth, `samen-${i}`))),
+      Promise.all(Array.from({ length: 5 }, (_, i) => gemeten(ctx.app, s.auth, `samen-${i}`))),
     );
     for (const [i, r] of samen.entries()) {
       is503(t, r.res, 'ANTWOORDTIJD_VERSTREKEN', `samen-${i}`);
@@ -90,7 +91,7 @@ t.test(
     for (const id of ['geblokkeerd', 'samen-0', 'samen-4']) {
       t.same(await opgeslagen(ctx.sql, id), { aanbiedingen: 0, resultaten: 0 }, `nothing of ${id} kept`);
     }
-    const opnieuw = await lever(ctx.app, s.auth, 'geblokkeerd');
+    const opnieuw = await gemeten(ctx.app, s.auth, 'geblokkeerd');
     t.equal(opnieuw.res.statusCode, 200, 'the same berichtId after the lock: accepted');
     t.notOk(opnieuw.res.headers['idempotent-replayed'], 'handled as new: the 503 kept nothing');
     t.same(await opgeslagen(ctx.sql, 'geblokkeerd'), { aanbiedingen: 1, resultaten: 1 });
@@ -126,7 +127,7 @@ t.test(
   async (t) => {
     const ctx = await buildTestApp(t, { RESPONSE_DEADLINE_MS: String(RESPONSE_DEADLINE_MS) });
     const s = await standaardSchool(ctx);
-    t.equal((await lever(ctx.app, s.auth, 'voor')).res.statusCode, 200);
+    t.equal((await gemeten(ctx.app, s.auth, 'voor')).res.statusCode, 200);
     const naam = naamVan(ctx.url);
     // ALLOW_CONNECTIONS false, and the sessions that were open end (as after a restart or failover).
     const weigeren = (nee: boolean) =>
@@ -144,7 +145,7 @@ t.test(
 
     // Sequentially, so each one meets whatever the pool holds then: a dead client, a refused new one.
     for (let i = 0; i < 6; i++) {
-      const r = await binnen(20_000, 'a delivery', lever(ctx.app, s.auth, `geweigerd-${i}`));
+      const r = await binnen(20_000, 'a delivery', gemeten(ctx.app, s.auth, `geweigerd-${i}`));
       is503(t, r.res, 'DATABASE_ONBEREIKBAAR', `geweigerd-${i}`);
       t.ok(r.ms < RESPONSE_DEADLINE_MS + SPELING_MS, `geweigerd-${i} in ${Math.round(r.ms)} ms`);
     }
@@ -157,7 +158,7 @@ t.test(
 
     await weigeren(false);
     t.equal((await gereed(ctx.app, 200)).statusCode, 200, 'ready again');
-    const opnieuw = await lever(ctx.app, s.auth, 'geweigerd-0');
+    const opnieuw = await gemeten(ctx.app, s.auth, 'geweigerd-0');
     t.equal(opnieuw.res.statusCode, 200);
     t.notOk(opnieuw.res.headers['idempotent-replayed'], 'handled as new');
   },
@@ -201,7 +202,7 @@ t.test("the service's role may not log in: every delivery 503, readiness 503; 20
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
   t.teardown(() => app.close());
   const s = await standaardSchool({ app });
-  t.equal((await lever(app, s.auth, 'voor')).res.statusCode, 200, 'the role works');
+  t.equal((await gemeten(app, s.auth, 'voor')).res.statusCode, 200, 'the role works');
 
   const inloggen = (mag: boolean) =>
     admin(async (c) => {
@@ -211,13 +212,13 @@ t.test("the service's role may not log in: every delivery 503, readiness 503; 20
     });
   await inloggen(false);
   for (let i = 0; i < 4; i++) {
-    const r = await binnen(20_000, 'a delivery', lever(app, s.auth, `nologin-${i}`));
+    const r = await binnen(20_000, 'a delivery', gemeten(app, s.auth, `nologin-${i}`));
     is503(t, r.res, 'DATABASE_ONBEREIKBAAR', `nologin-${i}`);
   }
   t.equal((await gereed(app, 503)).statusCode, 503, 'not ready');
   await inloggen(true);
   t.equal((await gereed(app, 200)).statusCode, 200, 'ready again');
-  const opnieuw = await lever(app, s.auth, 'nologin-0');
+  const opnieuw = await gemeten(app, s.auth, 'nologin-0');
   t.equal(opnieuw.res.statusCode, 200);
   t.notOk(opnieuw.res.headers['idempotent-replayed']);
   t.same(await opgeslagen(handle.pool, 'nologin-0'), { aanbiedingen: 1, resultaten: 1 });
@@ -274,10 +275,10 @@ t.test(
     const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
     t.teardown(() => app.close());
     const s = await standaardSchool({ app });
-    t.equal((await lever(app, s.auth, 'voor')).res.statusCode, 200, 'through the proxy');
+    t.equal((await gemeten(app, s.auth, 'voor')).res.statusCode, 200, 'through the proxy');
 
     p.stil();
-    const r = await binnen(20_000, 'a delivery on a silent connection', lever(app, s.auth, 'stil'));
+    const r = await binnen(20_000, 'a delivery on a silent connection', gemeten(app, s.auth, 'stil'));
     t.equal(r.res.statusCode, 503);
     t.equal(r.res.headers['retry-after'], '5');
     t.match(r.res.json(), { status: 503, code: /^(ANTWOORDTIJD_VERSTREKEN|DATABASE_ONBEREIKBAAR)$/ });
@@ -289,7 +290,7 @@ t.test(
 
     p.weer();
     t.equal((await gereed(app, 200)).statusCode, 200, 'ready again once the connection is back');
-    const opnieuw = await lever(app, s.auth, 'stil');
+    const opnieuw = await gemeten(app, s.auth, 'stil');
     t.equal(opnieuw.res.statusCode, 200, 'the same berichtId: accepted');
     t.notOk(opnieuw.res.headers['idempotent-replayed'], 'handled as new');
   },

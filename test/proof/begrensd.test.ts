@@ -1,5 +1,6 @@
 import t from 'tap';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp, tel } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 11, CONTRACT §2 "Bounded work" and "No string anywhere may hold a NUL character or a lone UTF-16
@@ -7,19 +8,8 @@ import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helper
 // lists at most 100 errors with their total (`aantalFouten`); a NUL or lone surrogate anywhere in a JSON
 // body (fields outside the contract, which are dropped, and keys included) is a 422.
 
-async function lever(ctx: TestContext, auth: Record<string, string>, payload: string) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: { ...auth, 'content-type': 'application/json' },
-    payload,
-  });
-}
-
-async function tel(ctx: TestContext, tabel: string): Promise<number> {
-  const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM ${tabel}`);
-  return rows[0].n;
-}
+/** The bodies here are JSON text, sent as they are. */
+const json = { headers: { 'content-type': 'application/json' } };
 
 t.test('1001 results: a 422 on resultaten, after bounded work', async (t) => {
   const ctx = await buildTestApp(t);
@@ -30,6 +20,7 @@ t.test('1001 results: a 422 on resultaten, after bounded work', async (t) => {
     JSON.stringify(
       aanlevering(Array.from({ length: 1001 }, (_, i) => resultaat({ resultaatKey: `R-${i}` }))),
     ),
+    json,
   );
   t.equal(res.statusCode, 422, res.body);
   t.same(res.json().errors, [{ pad: 'resultaten', melding: 'hoogstens 1000 resultaten' }]);
@@ -43,7 +34,7 @@ t.test('a 100,000-item array is rejected quickly, with at most 100 errors', asyn
   for (const item of ['{}', '1', '"\\u0000"']) {
     const body = `{"berichtId":"groot","verzondenOp":"2026-02-04T10:15:22Z","resultaten":[${Array(100_000).fill(item).join(',')}]}`;
     const begin = performance.now();
-    const res = await lever(ctx, s.auth, body);
+    const res = await lever(ctx, s.auth, body, json);
     const ms = performance.now() - begin;
     t.equal(res.statusCode, 422, `${item}: ${res.body.slice(0, 200)}`);
     const p = res.json();
@@ -61,7 +52,7 @@ t.test('a 422 lists at most 100 errors and says how many there are', async (t) =
   const slecht = Array.from({ length: 1000 }, (_, i) =>
     resultaat({ resultaatKey: `R-${i}`, revisie: 0, reden: 'x' }),
   );
-  const res = await lever(ctx, s.auth, JSON.stringify(aanlevering(slecht)));
+  const res = await lever(ctx, s.auth, JSON.stringify(aanlevering(slecht)), json);
   t.equal(res.statusCode, 422);
   const p = res.json();
   t.equal(p.errors.length, 100);
@@ -106,7 +97,7 @@ t.test(
       ],
     ];
     for (const [naam, body, pad] of gevallen) {
-      const res = await lever(ctx, s.auth, body);
+      const res = await lever(ctx, s.auth, body, json);
       t.equal(res.statusCode, 422, `${naam}: ${res.body}`);
       t.equal(res.json().code, 'VALIDATIE_MISLUKT');
       t.same(
@@ -123,13 +114,13 @@ t.test(
 
     // Many: at most 100 listed, all counted.
     const veel = Array.from({ length: 500 }, (_, i) => `"x${i}":"\\u0000"`).join(',');
-    const res = await lever(ctx, s.auth, metExtra(veel));
+    const res = await lever(ctx, s.auth, metExtra(veel), json);
     t.equal(res.statusCode, 422);
     t.equal(res.json().errors.length, 100);
     t.equal(res.json().aantalFouten, 500);
 
     // The same delivery without them is fine.
-    t.equal((await lever(ctx, s.auth, geldig)).statusCode, 200);
+    t.equal((await lever(ctx, s.auth, geldig, json)).statusCode, 200);
   },
 );
 
@@ -161,7 +152,7 @@ t.test('deep nesting is walked without recursion', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const diep = 200_000;
-  const res = await lever(ctx, s.auth, metExtra(`"x":${'['.repeat(diep)}"\\u0000"${']'.repeat(diep)}`));
+  const res = await lever(ctx, s.auth, metExtra(`"x":${'['.repeat(diep)}"\\u0000"${']'.repeat(diep)}`), json);
   t.equal(res.statusCode, 422, res.body.slice(0, 300));
   t.equal(res.json().errors.length, 1);
 });

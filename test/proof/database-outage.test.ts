@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
 import { OPERATOR_TOKEN } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, herstartbarePostgres, wacht } from '../helpers/restartable-postgres.js';
 
@@ -18,27 +19,22 @@ t.test('PostgreSQL stops: 503 with Retry-After; it starts again: 200, same app, 
   const app = await buildApp({ config, db: handle, logger, operatorToken: OPERATOR_TOKEN });
   t.teardown(() => app.close());
   const s = await standaardSchool({ app });
-  const lever = (berichtId: string, key: string) =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/boom/resultaten',
-      headers: s.auth,
-      payload: aanlevering([resultaat({ resultaatKey: key })], berichtId),
-    });
+  const stuur = (berichtId: string, key: string) =>
+    lever({ app }, s.auth, aanlevering([resultaat({ resultaatKey: key })], berichtId));
   const ready = () => app.inject({ method: 'GET', url: '/health/ready' });
 
-  t.equal((await lever('voor', 'K-voor')).statusCode, 200, 'a delivery before the outage');
+  t.equal((await stuur('voor', 'K-voor')).statusCode, 200, 'a delivery before the outage');
 
   // Stopped while deliveries are in flight: each is committed (200) or refused (503), and the process lives
   // on (a checked-out client's error once was an uncaught exception here).
-  const inVlucht = Array.from({ length: 12 }, (_, i) => lever(`vlucht-${i}`, `K-vlucht-${i}`));
+  const inVlucht = Array.from({ length: 12 }, (_, i) => stuur(`vlucht-${i}`, `K-vlucht-${i}`));
   await pg.stop();
   const vlucht = await binnen(15_000, 'deliveries in flight', Promise.all(inVlucht));
   t.ok(
     vlucht.every((r) => r.statusCode === 200 || (r.statusCode === 503 && r.headers['retry-after'] === '5')),
     `in flight: ${vlucht.map((r) => r.statusCode).join(',')}`,
   );
-  const tijdens = await binnen(10_000, 'POST during the outage', lever('tijdens', 'K-tijdens'));
+  const tijdens = await binnen(10_000, 'POST during the outage', stuur('tijdens', 'K-tijdens'));
   t.equal(tijdens.statusCode, 503);
   t.equal(tijdens.headers['retry-after'], '5');
   t.match(tijdens.headers['content-type'], /^application\/problem\+json/);
@@ -63,14 +59,14 @@ t.test('PostgreSQL stops: 503 with Retry-After; it starts again: 200, same app, 
   }
   t.equal(readyNa.statusCode, 200, 'ready again without restarting the app');
 
-  const opnieuw = await lever('tijdens', 'K-tijdens');
+  const opnieuw = await stuur('tijdens', 'K-tijdens');
   t.equal(opnieuw.statusCode, 200, 'the delivery refused with 503 is accepted when sent again');
   t.notOk(opnieuw.headers['idempotent-replayed'], 'it was not stored before: a 503 acknowledged nothing');
-  t.equal((await lever('na', 'K-na')).statusCode, 200);
+  t.equal((await stuur('na', 'K-na')).statusCode, 200);
 
   // Sent again, every one ends stored once: an acknowledged one is answered as a replay.
   for (const [i, r] of vlucht.entries()) {
-    const opnieuwVlucht = await lever(`vlucht-${i}`, `K-vlucht-${i}`);
+    const opnieuwVlucht = await stuur(`vlucht-${i}`, `K-vlucht-${i}`);
     t.equal(opnieuwVlucht.statusCode, 200);
     // A 503 promised nothing either way (the commit may have landed as the connection died); a 200 did.
     if (r.statusCode === 200)

@@ -1,27 +1,14 @@
 import fc from 'fast-check';
 import t from 'tap';
 import '../helpers/fast-check.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp, tel } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 11, CONTRACT §2 "Dates and times": every date or date-time the service accepts, in any route or
 // query parameter, is one PostgreSQL can store and compare; anything else is a 422 naming the field, never
 // a 5xx. afnamedatum: a real date from 2000-01-01 up to tomorrow in Europe/Amsterdam. Date-times: the years
 // 1900–9999 (src/schema/datum.ts).
-
-async function lever(ctx: TestContext, auth: Record<string, string>, body: unknown) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: body as object,
-  });
-}
-
-async function tel(ctx: TestContext, tabel: string): Promise<number> {
-  const { rows } = await ctx.sql.query(`SELECT count(*)::int AS n FROM ${tabel}`);
-  return rows[0].n;
-}
 
 t.test('afnamedatum: only a real date from 2000-01-01; nothing of a rejected delivery is kept', async (t) => {
   const ctx = await buildTestApp(t);

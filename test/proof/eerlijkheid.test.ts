@@ -1,6 +1,7 @@
 import pg from 'pg';
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, wacht } from '../helpers/restartable-postgres.js';
 
@@ -12,14 +13,9 @@ import { binnen, wacht } from '../helpers/restartable-postgres.js';
 
 const LOCK_MS = 4000;
 
-async function lever(ctx: TestContext, auth: Record<string, string>, berichtId: string, key: string) {
+async function gemeten(ctx: TestContext, auth: Record<string, string>, berichtId: string, key: string) {
   const start = performance.now();
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering([resultaat({ resultaatKey: key })], berichtId),
-  });
+  const res = await lever(ctx, auth, aanlevering([resultaat({ resultaatKey: key })], berichtId));
   return { res, ms: performance.now() - start, klaar: performance.now() };
 }
 
@@ -36,10 +32,10 @@ t.test("one school's result key locked elsewhere: other schools keep their laten
 
   // B's usual latency, measured here: one at a time, and in bursts of five (batched together).
   const basis: number[] = [];
-  for (let i = 0; i < 10; i++) basis.push((await lever(ctx, b.auth, `basis-${i}`, `B-basis-${i}`)).ms);
+  for (let i = 0; i < 10; i++) basis.push((await gemeten(ctx, b.auth, `basis-${i}`, `B-basis-${i}`)).ms);
   for (let r = 0; r < 4; r++) {
     const burst = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => lever(ctx, b.auth, `basis-${r}-${i}`, `B-basis-${r}-${i}`)),
+      Array.from({ length: 5 }, (_, i) => gemeten(ctx, b.auth, `basis-${r}-${i}`, `B-basis-${r}-${i}`)),
     );
     basis.push(...burst.map((x) => x.ms));
   }
@@ -57,18 +53,18 @@ t.test("one school's result key locked elsewhere: other schools keep their laten
 
   // A's delivery sent together with a burst of B's (so they can share a batch), then a later one of A's with
   // another key (it queues behind A's first, in A's lane: a school's deliveries keep their order).
-  const aEerst = lever(ctx, a.auth, 'a-1', 'A-1');
+  const aEerst = gemeten(ctx, a.auth, 'a-1', 'A-1');
   const eersteBurst = await Promise.all(
-    Array.from({ length: 4 }, (_, i) => lever(ctx, b.auth, `met-a-${i}`, `B-met-a-${i}`)),
+    Array.from({ length: 4 }, (_, i) => gemeten(ctx, b.auth, `met-a-${i}`, `B-met-a-${i}`)),
   );
-  const aLater = lever(ctx, a.auth, 'a-2', 'A-2');
+  const aLater = gemeten(ctx, a.auth, 'a-2', 'A-2');
   const tijdens = [...eersteBurst];
   while (performance.now() - vergrendeld < LOCK_MS - 1000) {
-    tijdens.push(await lever(ctx, b.auth, `tijdens-${tijdens.length}`, `B-tijdens-${tijdens.length}`));
+    tijdens.push(await gemeten(ctx, b.auth, `tijdens-${tijdens.length}`, `B-tijdens-${tijdens.length}`));
     tijdens.push(
       ...(await Promise.all(
         Array.from({ length: 3 }, (_, i) =>
-          lever(ctx, b.auth, `tijdens-${tijdens.length}-${i}`, `B-tijdens-${tijdens.length}-${i}`),
+          gemeten(ctx, b.auth, `tijdens-${tijdens.length}-${i}`, `B-tijdens-${tijdens.length}-${i}`),
         ),
       )),
     );

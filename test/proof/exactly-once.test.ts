@@ -2,7 +2,8 @@ import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
 import t from 'tap';
 import '../helpers/fast-check.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { buildTestApp } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import {
   aanlevering,
   maakLeerling,
@@ -15,12 +16,6 @@ import {
 // Issue 4: every delivery is handled exactly once, whatever arrives at the same moment or in which order.
 // The defences: the claim of (school, berichtId) (an advisory lock; the unique index is the guarantee) and the
 // per-resultaatKey advisory lock.
-
-const URL_RESULTATEN = '/v1/boom/resultaten';
-
-function post(ctx: TestContext, auth: Record<string, string>, body: unknown) {
-  return ctx.app.inject({ method: 'POST', url: URL_RESULTATEN, headers: auth, payload: body as object });
-}
 
 function shuffle<T>(items: T[]): T[] {
   const a = [...items];
@@ -43,7 +38,7 @@ t.test('50 simultaneous identical deliveries: handled once, 49 answered as repla
     ],
     'gelijktijdig-1',
   );
-  const responses = await Promise.all(Array.from({ length: 50 }, () => post(ctx, s.auth, body)));
+  const responses = await Promise.all(Array.from({ length: 50 }, () => lever(ctx, s.auth, body)));
 
   t.same(
     responses.map((r) => r.statusCode),
@@ -77,7 +72,7 @@ t.test('40 revisies of one result, delivered at once in random order: the highes
   t.comment(`order: ${volgorde.join(',')}`);
   const responses = await Promise.all(
     volgorde.map((revisie) =>
-      post(
+      lever(
         ctx,
         s.auth,
         aanlevering(
@@ -296,14 +291,14 @@ t.test('random sequences of deliveries follow the §2 table (property)', async (
         }
         if (st.soort === 'herhaal') {
           if (!vorige) continue;
-          const res = await post(ctx, s.auth, vorige.body);
+          const res = await lever(ctx, s.auth, vorige.body);
           if (res.statusCode !== 200 || res.headers['idempotent-replayed'] !== 'true')
             throw new Error(`replay ${i}: ${res.statusCode} ${res.headers['idempotent-replayed']}`);
           if (res.body !== vorige.antwoord) throw new Error(`replay ${i}: another body`);
           continue;
         }
         const body = aanlevering(st.resultaten.map(alsResultaat), `run-${run}-${i}`);
-        const res = await post(ctx, s.auth, body);
+        const res = await lever(ctx, s.auth, body);
         if (res.statusCode !== 200) throw new Error(`delivery ${i}: ${res.statusCode} ${res.body}`);
         const gekregen = res.json().resultaten.map((u: { fout?: { code: string } } & Uitkomst) => {
           const { fout, ...rest } = u;

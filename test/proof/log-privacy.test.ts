@@ -2,6 +2,7 @@ import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 4: the log never holds a key, the operator token, a Boom-leerlingnummer or a payload (STYLE 11),
@@ -38,8 +39,6 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     vaardigheid: '987.125',
     vergelijkingsgroep: 'Vergelijkingsgroep-Geheim',
   };
-  const post = (headers: Record<string, string>, payload: unknown, url = '/v1/boom/resultaten') =>
-    ctx.app.inject({ method: 'POST', url, headers, payload: payload as string });
   const mijnResultaat = (o: Record<string, unknown>) =>
     resultaat({
       toetsscore: { aantalOpgaven: 40, aantalGoed: 27, vaardigheidsscore: Number(geheimen.vaardigheid) },
@@ -50,7 +49,11 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
       ...o,
     });
 
-  t.equal((await post(s.auth, undefined, '/v1/boom/koppeling')).statusCode, 200, 'handshake');
+  t.equal(
+    (await ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: s.auth })).statusCode,
+    200,
+    'handshake',
+  );
   const levering = aanlevering(
     [
       mijnResultaat({ resultaatKey: geheimen.key1, boomLeerlingnummer: geheimen.nummer1 }),
@@ -59,16 +62,16 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     ],
     geheimen.bericht1,
   );
-  const eerste = await post(s.auth, levering);
+  const eerste = await lever(ctx, s.auth, levering);
   t.equal(eerste.statusCode, 200);
   t.same(
     eerste.json().resultaten.map((r: { status: string }) => r.status),
     ['verwerkt', 'verwerkt', 'fout'],
     'one unknown pupil',
   );
-  t.equal((await post(s.auth, levering)).headers['idempotent-replayed'], 'true', 'a replay');
+  t.equal((await lever(ctx, s.auth, levering)).headers['idempotent-replayed'], 'true', 'a replay');
   const anders = { ...levering, resultaten: levering.resultaten.slice(0, 1) };
-  t.equal((await post(s.auth, anders)).statusCode, 409, 'the berichtId with another body');
+  t.equal((await lever(ctx, s.auth, anders)).statusCode, 409, 'the berichtId with another body');
   const ongeldig = aanlevering(
     [
       mijnResultaat({
@@ -79,10 +82,11 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     ],
     geheimen.bericht422,
   );
-  t.equal((await post(s.auth, ongeldig)).statusCode, 422);
+  t.equal((await lever(ctx, s.auth, ongeldig)).statusCode, 422);
   t.equal(
     (
-      await post(
+      await lever(
+        ctx,
         { ...s.auth, 'content-type': 'application/json' },
         `{"berichtId":"${geheimen.berichtJson}","resultaten":[`,
       )
@@ -90,12 +94,12 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     400,
   );
   t.equal(
-    (await post({ ...s.auth, 'content-type': 'text/plain' }, `berichtId=${geheimen.berichtTekst}`))
+    (await lever(ctx, { ...s.auth, 'content-type': 'text/plain' }, `berichtId=${geheimen.berichtTekst}`))
       .statusCode,
     415,
   );
   t.equal(
-    (await post({ authorization: `Bearer ${geheimen.verkeerdeSleutel}` }, levering)).statusCode,
+    (await lever(ctx, { authorization: `Bearer ${geheimen.verkeerdeSleutel}` }, levering)).statusCode,
     401,
     'a wrong key',
   );
@@ -105,12 +109,7 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
   });
   t.ok(beheer.statusCode < 500, 'an operator request');
-  const stuk = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: s.auth,
-    payload: {},
-  });
+  const stuk = await lever(ctx, s.auth, {});
   t.equal(stuk.statusCode, 422);
 
   const log = regels.join('');

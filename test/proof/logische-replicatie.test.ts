@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
+import { lever } from '../helpers/boom.js';
 import { testServerUrl } from '../helpers/database.js';
 import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
@@ -52,15 +53,14 @@ t.test('a slot on the publication boom_koppeling receives the changes of a deliv
   const slot = `boomk_test_${randomBytes(4).toString('hex')}`;
   await ctx.sql.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slot]);
   try {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/boom/resultaten',
-      headers: s.auth,
-      payload: aanlevering([
+    const res = await lever(
+      ctx,
+      s.auth,
+      aanlevering([
         resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
         resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '999' }),
       ]),
-    });
+    );
     t.equal(res.statusCode, 200);
     // A change to a table outside the publication is not sent.
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '222' });

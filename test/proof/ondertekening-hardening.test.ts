@@ -6,15 +6,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { zoekSleutels } from '../../src/boom/repository.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/types.js';
 import { hashSleutel } from '../../src/sleutels.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { lever, tekenKoppen } from '../helpers/boom.js';
 import { testServerUrl } from '../helpers/database.js';
-import { aanlevering, maakLeerling, maakToets, resultaat } from '../helpers/fixtures.js';
+import {
+  aanlevering,
+  maakLeerling,
+  maakSchoolZonderSleutel,
+  maakToets,
+  resultaat,
+} from '../helpers/fixtures.js';
 
 // Issue 11, "Signing lapses without anyone noticing": signing is a setting of the school's koppeling. Once
 // on, every key of the school needs a valid signature (issued before, after, after a withdrawal of all
@@ -31,24 +37,19 @@ interface Verzoek {
   verschuiving?: number;
 }
 
-function tekenKoppen(geheim: string, payload: string, verschuiving = 0) {
-  const tijd = new Date(Date.now() + verschuiving * 1000);
-  const id = `msg_${randomBytes(8).toString('hex')}`;
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(tijd.getTime() / 1000)),
-    'webhook-signature': new Webhook(geheim).sign(id, tijd, payload),
-  };
-}
-
-async function lever(ctx: TestContext, sleutel: string, v: Verzoek = {}) {
-  const payload = v.payload ?? JSON.stringify(aanlevering([resultaat()]));
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${sleutel}`,
-    'content-type': v.contentType ?? 'application/json',
-    ...(v.geheim ? tekenKoppen(v.geheim, v.getekend ?? payload, v.verschuiving) : {}),
-  };
-  return ctx.app.inject({ method: 'POST', url: '/v1/boom/resultaten', headers, payload });
+/** One result (or `v.payload`) with key `sleutel`, signed as `v` says. */
+function leverMet(ctx: TestContext, sleutel: string, v: Verzoek = {}) {
+  return lever(
+    ctx,
+    { authorization: `Bearer ${sleutel}` },
+    v.payload ?? JSON.stringify(aanlevering([resultaat()])),
+    {
+      geheim: v.geheim,
+      getekend: v.getekend,
+      verschuiving: v.verschuiving,
+      headers: { 'content-type': v.contentType ?? 'application/json' },
+    },
+  );
 }
 
 async function handdruk(ctx: TestContext, sleutel: string, geheim?: string) {
@@ -61,13 +62,7 @@ async function handdruk(ctx: TestContext, sleutel: string, geheim?: string) {
 
 /** A school with a pupil and the test, but no key yet. */
 async function schoolZonderSleutel(ctx: TestContext) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/beheer/scholen',
-    headers: ctx.beheer,
-    payload: { naam: 'De Klimop' },
-  });
-  const schoolId: string = res.json().id;
+  const { schoolId } = await maakSchoolZonderSleutel(ctx, { naam: 'De Klimop' });
   await maakLeerling(ctx, schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '4839201' });
   await maakToets(ctx);
   return { schoolId, url: `/v1/beheer/scholen/${schoolId}/koppeling` };
@@ -123,7 +118,7 @@ t.test(
     t.equal(intrekken.json().ondertekening, true, 'withdrawing the keys leaves signing on');
     const k2 = await nieuweSleutel(ctx, url);
 
-    const zonder = await lever(ctx, k2);
+    const zonder = await leverMet(ctx, k2);
     t.equal(zonder.statusCode, 401, 'the key issued after the withdrawal must sign');
     t.equal(zonder.json().code, 'HANDTEKENING_ONGELDIG');
     t.same(await tellingen(ctx), { aanbiedingen: 0, afgewezen: 0, resultaten: 0, fouten: 0 });
@@ -137,11 +132,11 @@ t.test(
       'an unsigned handshake activates nothing',
     );
 
-    const getekend = await lever(ctx, k2, { geheim });
+    const getekend = await leverMet(ctx, k2, { geheim });
     t.equal(getekend.statusCode, 200, 'signed with the school’s secret');
     t.equal(getekend.json().resultaten[0].status, 'verwerkt');
     t.same(await tellingen(ctx), { aanbiedingen: 1, afgewezen: 0, resultaten: 1, fouten: 0 });
-    t.equal((await lever(ctx, k1, { geheim })).statusCode, 401, 'the withdrawn key stays withdrawn');
+    t.equal((await leverMet(ctx, k1, { geheim })).statusCode, 401, 'the withdrawn key stays withdrawn');
 
     const school = await toonSchool(ctx, schoolId);
     t.match(school.json.koppeling, { status: 'aangevraagd', ondertekening: true });
@@ -161,7 +156,7 @@ t.test('signing turned on before the first key: the first key must sign', async 
   t.match((await toonSchool(ctx, schoolId)).json.koppeling, { status: 'geen', ondertekening: true });
 
   const k1 = await nieuweSleutel(ctx, url);
-  const zonder = await lever(ctx, k1);
+  const zonder = await leverMet(ctx, k1);
   t.equal(zonder.statusCode, 401);
   t.equal(zonder.json().code, 'HANDTEKENING_ONGELDIG');
   t.equal((await handdruk(ctx, k1)).statusCode, 401, 'an unsigned handshake');
@@ -170,7 +165,7 @@ t.test('signing turned on before the first key: the first key must sign', async 
   const hs = await handdruk(ctx, k1, geheim);
   t.equal(hs.statusCode, 200, 'a signed handshake (empty body)');
   t.equal(hs.json().status, 'actief');
-  const getekend = await lever(ctx, k1, { geheim });
+  const getekend = await leverMet(ctx, k1, { geheim });
   t.equal(getekend.statusCode, 200);
   t.equal(getekend.json().resultaten[0].status, 'verwerkt');
   t.same(await tellingen(ctx), { aanbiedingen: 1, afgewezen: 0, resultaten: 1, fouten: 0 });
@@ -200,7 +195,7 @@ t.test(
       ['unsigned, over the body limit (not read)', { payload: `{"x":"${'a'.repeat(5000)}"}` }],
     ];
     for (const [wat, v] of weigeringen) {
-      const res = await lever(ctx, k1, v);
+      const res = await leverMet(ctx, k1, v);
       t.equal(res.statusCode, 401, wat);
       t.match(res.headers['content-type'], /^application\/problem\+json/, wat);
       t.equal(res.json().code, 'HANDTEKENING_ONGELDIG', wat);
@@ -213,10 +208,10 @@ t.test(
     t.equal(await geweigerd(ctx), weigeringen.length, 'each refusal counted in /metrics');
 
     // A signed request passed the signature: its rejection is recorded as before.
-    const kapotGetekend = await lever(ctx, k1, { payload: kapot, geheim });
+    const kapotGetekend = await leverMet(ctx, k1, { payload: kapot, geheim });
     t.equal(kapotGetekend.statusCode, 400);
     t.equal(kapotGetekend.json().code, 'ONGELDIGE_JSON');
-    const tekstGetekend = await lever(ctx, k1, { payload: geldig, geheim, contentType: 'text/plain' });
+    const tekstGetekend = await leverMet(ctx, k1, { payload: geldig, geheim, contentType: 'text/plain' });
     t.equal(tekstGetekend.statusCode, 415);
     const { rows } = await ctx.sql.query(
       'SELECT afgewezen_status AS status, afgewezen_code AS code FROM aanbiedingen ORDER BY ontvangen_op',
@@ -228,12 +223,12 @@ t.test(
 
     // Over the limit with signing headers: a 413 the sender reads, but unverified, so not recorded.
     const groot = `{"x":"${'a'.repeat(5000)}"}`;
-    const teGroot = await lever(ctx, k1, { payload: groot, geheim });
+    const teGroot = await leverMet(ctx, k1, { payload: groot, geheim });
     t.equal(teGroot.statusCode, 413);
     t.equal(teGroot.json().code, 'TE_GROOT');
     t.equal((await tellingen(ctx)).aanbiedingen, 2, 'an unverified 413 is not recorded');
 
-    const ok = await lever(ctx, k1, { payload: geldig, geheim });
+    const ok = await leverMet(ctx, k1, { payload: geldig, geheim });
     t.equal(ok.statusCode, 200);
     t.same(await tellingen(ctx), { aanbiedingen: 3, afgewezen: 2, resultaten: 1, fouten: 0 });
     t.equal(await geweigerd(ctx), weigeringen.length, 'valid signatures are not counted');
@@ -245,7 +240,7 @@ t.test('signing off: unsigned requests are accepted again, with every key', asyn
   const { schoolId, url } = await schoolZonderSleutel(ctx);
   const k1 = await nieuweSleutel(ctx, url);
   await ondertekeningAan(ctx, url);
-  t.equal((await lever(ctx, k1)).statusCode, 401);
+  t.equal((await leverMet(ctx, k1)).statusCode, 401);
   const uit = await ctx.app.inject({ method: 'DELETE', url: `${url}/ondertekening`, headers: ctx.beheer });
   t.equal(uit.statusCode, 200);
   t.same(uit.json(), { ondertekengeheim: null, sleutels: 1 });
@@ -253,11 +248,11 @@ t.test('signing off: unsigned requests are accepted again, with every key', asyn
   const { rows } = await ctx.sql.query('SELECT count(*)::int AS n FROM koppeling_ondertekening');
   t.equal(rows[0].n, 0, 'no secret stays behind');
 
-  const res = await lever(ctx, k1);
+  const res = await leverMet(ctx, k1);
   t.equal(res.statusCode, 200);
   t.equal(res.json().resultaten[0].status, 'verwerkt');
   const k2 = await nieuweSleutel(ctx, url);
-  t.equal((await lever(ctx, k2)).statusCode, 200, 'a later key too');
+  t.equal((await leverMet(ctx, k2)).statusCode, 200, 'a later key too');
   t.equal((await handdruk(ctx, k2)).statusCode, 200);
   t.same(await tellingen(ctx), { aanbiedingen: 2, afgewezen: 0, resultaten: 1, fouten: 0 });
 });
@@ -272,9 +267,9 @@ t.test('rotation: the previous secret is valid for 24 hours, then refused', asyn
   const g2: string = wissel.json().ondertekengeheim;
   t.not(g2, g1);
   const k2 = await nieuweSleutel(ctx, url);
-  t.equal((await lever(ctx, k1, { geheim: g1 })).statusCode, 200, 'the previous secret, within 24 hours');
-  t.equal((await lever(ctx, k2, { geheim: g1 })).statusCode, 200, 'with a key issued after the rotation');
-  t.equal((await lever(ctx, k2, { geheim: g2 })).statusCode, 200, 'the new secret');
+  t.equal((await leverMet(ctx, k1, { geheim: g1 })).statusCode, 200, 'the previous secret, within 24 hours');
+  t.equal((await leverMet(ctx, k2, { geheim: g1 })).statusCode, 200, 'with a key issued after the rotation');
+  t.equal((await leverMet(ctx, k2, { geheim: g2 })).statusCode, 200, 'the new secret');
   const { rows } = await ctx.sql.query(
     `SELECT count(*)::int AS n FROM koppeling_ondertekening
       WHERE vorig_geheim_verloopt_op BETWEEN now() + interval '23 hours 59 minutes' AND now() + interval '24 hours'`,
@@ -289,11 +284,11 @@ t.test('rotation: the previous secret is valid for 24 hours, then refused', asyn
     "UPDATE koppeling_ondertekening SET vorig_geheim_verloopt_op = now() - interval '1 second'",
   );
   const voor = await tellingen(ctx);
-  const oud = await lever(ctx, k2, { geheim: g1 });
+  const oud = await leverMet(ctx, k2, { geheim: g1 });
   t.equal(oud.statusCode, 401, 'after 24 hours the previous secret is refused');
   t.equal(oud.json().code, 'HANDTEKENING_ONGELDIG');
   t.same(await tellingen(ctx), voor, 'and nothing recorded');
-  t.equal((await lever(ctx, k1, { geheim: g2 })).statusCode, 200);
+  t.equal((await leverMet(ctx, k1, { geheim: g2 })).statusCode, 200);
 });
 
 /** A POST over a real socket, its body written in pieces (chunked: no content-length). */

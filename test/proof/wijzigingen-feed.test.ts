@@ -5,7 +5,8 @@ import t from 'tap';
 import '../helpers/fast-check.js';
 import { zetGrens } from '../../src/wijzigingen/grens.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 16, the proof: while deliveries (several at once, so they share batches), operators' retries and
 // fixes run, a reader polls the feed as docs/database.md says (the service's bound moved between polls,
@@ -204,25 +205,21 @@ t.test(
         await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: 'n1' });
         await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: 'n2' });
         await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-3' });
-        const lever = async (
+        const leverItems = async (
           items: Array<{ key: string; revisie: number; reden: string; nummer: string }>,
         ) => {
-          const res = await ctx.app.inject({
-            method: 'POST',
-            url: '/v1/boom/resultaten',
-            headers: s.auth,
-            payload: aanlevering(
-              items.map((i) =>
-                resultaat({
-                  resultaatKey: i.key,
-                  revisie: i.revisie,
-                  reden: i.reden,
-                  boomLeerlingnummer: i.nummer,
-                }),
-              ),
+          await leverResultaten(
+            ctx,
+            s.auth,
+            items.map((i) =>
+              resultaat({
+                resultaatKey: i.key,
+                revisie: i.revisie,
+                reden: i.reden,
+                boomLeerlingnummer: i.nummer,
+              }),
             ),
-          });
-          if (res.statusCode !== 200) throw new Error(`delivery: ${res.statusCode} ${res.body}`);
+          );
         };
         const beheer = async (method: 'PUT' | 'POST', url: string, payload: object) => {
           const res = await ctx.app.inject({ method, url: `/v1/beheer${url}`, headers: ctx.beheer, payload });
@@ -230,12 +227,12 @@ t.test(
         };
         const voer = (op: Op) =>
           op.soort === 'levering'
-            ? lever(op.items)
+            ? leverItems(op.items)
             : op.soort === 'fix'
               ? beheer('PUT', `/scholen/${s.schoolId}/leerlingen/LL-3`, { boomLeerlingnummer: op.nummer })
               : beheer('POST', '/fouten/opnieuw', { schoolId: s.schoolId });
 
-        await lever([{ key: 'KH', revisie: 1, reden: 'nieuw', nummer: 'n1' }]);
+        await leverItems([{ key: 'KH', revisie: 1, reden: 'nieuw', nummer: 'n1' }]);
         const tijd = new TijdLezer(ctx, s.schoolId);
         await tijd.lees();
 
@@ -248,7 +245,7 @@ t.test(
           WHERE school_id = $1 AND resultaat_key = 'KH'`,
           [s.schoolId],
         );
-        await lever([{ key: 'KZ', revisie: 1, reden: 'nieuw', nummer: 'n1' }]);
+        await leverItems([{ key: 'KZ', revisie: 1, reden: 'nieuw', nummer: 'n1' }]);
 
         let klaar = false;
         const lezers = (async () => {

@@ -4,21 +4,11 @@ import { createDb } from '../../src/db/pool.js';
 import { planGrens, zetGrens } from '../../src/wijzigingen/grens.js';
 import { verwijderOudeWijzigingen } from '../../src/wijzigingen/retentie.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { leverResultaten } from '../helpers/boom.js';
+import { maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 16: the feed `wijzigingen`, written by triggers in the transaction of each change, read through
 // `wijzigingen_leesbaar` (migrations/0009, docs/database.md).
-
-async function lever(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: aanlevering(resultaten),
-  });
-  if (res.statusCode !== 200) throw new Error(`delivery failed: ${res.statusCode} ${res.body}`);
-  return res.json();
-}
 
 /**
  * What the service's timer does, then the documented read, until the feed is read to its end. The horizon
@@ -83,15 +73,15 @@ t.test(
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2' });
 
-    await lever(ctx, s.auth, [
+    await leverResultaten(ctx, s.auth, [
       resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
       resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '222' }),
     ]);
-    await lever(ctx, s.auth, [
+    await leverResultaten(ctx, s.auth, [
       resultaat({ resultaatKey: 'R1', revisie: 2, reden: 'intrekking', boomLeerlingnummer: '111' }),
     ]);
     // The same delivery content again as a new berichtId: `dubbel`, nothing changes, nothing in the feed.
-    await lever(ctx, s.auth, [
+    await leverResultaten(ctx, s.auth, [
       resultaat({ resultaatKey: 'R1', revisie: 2, reden: 'intrekking', boomLeerlingnummer: '111' }),
     ]);
     const heal = await ctx.app.inject({
@@ -195,7 +185,7 @@ t.test(
     const s = await maakSchool(ctx);
     await maakToets(ctx);
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
-    await lever(
+    await leverResultaten(
       ctx,
       s.auth,
       ['R1', 'R2'].map((k) => resultaat({ resultaatKey: k, boomLeerlingnummer: '111' })),
@@ -242,7 +232,7 @@ t.test(
     // D changes R2 after A (a higher positie, a lower xid) and commits; a delivery changes R3 and commits.
     await d.query(wijzig('R2', 2));
     await d.query('COMMIT');
-    await lever(ctx, s.auth, [resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '111' })]);
+    await leverResultaten(ctx, s.auth, [resultaat({ resultaatKey: 'R3', boomLeerlingnummer: '111' })]);
     const { rows: posities } = await ctx.sql.query(
       `SELECT resultaat_key, min(positie)::int AS p FROM wijzigingen WHERE positie > $1 GROUP BY 1`,
       [begin],
@@ -299,7 +289,7 @@ t.test('GET /v1/beheer/wijzigingen pages through the feed with na and volgende',
   const s = await maakSchool(ctx);
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
-  await lever(ctx, s.auth, [
+  await leverResultaten(ctx, s.auth, [
     resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
     resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '999' }),
   ]);
@@ -369,12 +359,12 @@ t.test('retention removes feed rows older than the period, oldest first, in boun
   const s = await maakSchool(ctx);
   await maakToets(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
-  await lever(
+  await leverResultaten(
     ctx,
     s.auth,
     ['R1', 'R2', 'R3'].map((k) => resultaat({ resultaatKey: k, boomLeerlingnummer: '111' })),
   );
-  await lever(ctx, s.auth, [resultaat({ resultaatKey: 'R4', boomLeerlingnummer: '111' })]);
+  await leverResultaten(ctx, s.auth, [resultaat({ resultaatKey: 'R4', boomLeerlingnummer: '111' })]);
   // The first delivery's six rows are 31 days old.
   await ctx.sql.query(
     `UPDATE wijzigingen SET vastgelegd_op = now() - interval '31 days'
@@ -407,7 +397,7 @@ t.test(
     await luisteraar.query('LISTEN boom_wijzigingen');
     const waarschuwingen: string[] = [];
     const stop = planGrens(ctx.db, { warn: (_o, m) => waarschuwingen.push(m) }, 20);
-    await lever(ctx, s.auth, [resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' })]);
+    await leverResultaten(ctx, s.auth, [resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' })]);
     const { rows } = await ctx.sql.query('SELECT max(positie)::int AS p FROM wijzigingen');
     await wachtTot(async () => meldingen.includes(String(rows[0].p)), 'the announcement of the new bound');
     t.same(await leesbaar(ctx), [1, 2], 'what was announced is readable');
@@ -451,7 +441,7 @@ t.test(
     const s = await maakSchool(ctx);
     await maakToets(ctx);
     await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-1', boomLeerlingnummer: '111' });
-    await lever(ctx, s.auth, [resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' })]);
+    await leverResultaten(ctx, s.auth, [resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' })]);
     // As a dump of a busier server would bring it: an id far beyond this server's, covering every positie.
     await ctx.sql.query(`INSERT INTO wijzigingen_grenzen (xid, tot_positie) VALUES ('900000000000', 1000)`);
     t.equal((await leesFeed(ctx)).length, 2);
