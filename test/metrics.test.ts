@@ -1,14 +1,14 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.js';
 import { lever } from './helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from './helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from './helpers/fixtures.js';
 
 t.test(
   'GET /metrics counts deliveries, results by outcome, error codes, durations and the pool',
   async (t) => {
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
-    const body = aanlevering([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
+    const body = aanbieding([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
     await lever(ctx, s.auth, body);
     await lever(ctx, s.auth, body);
     await lever(ctx, s.auth, { berichtId: 'x' });

@@ -2,13 +2,13 @@ import t from 'tap';
 import { RETENTIE_STAP, verwijderOudeBerichten } from '../src/retentie.js';
 import { buildTestApp } from './helpers/app.js';
 import { lever } from './helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from './helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from './helpers/fixtures.js';
 
 t.test('retention removes old delivery bodies and keeps their hashes, counts and statuses', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   for (const id of ['oud', 'nieuw']) {
-    const res = await lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: id })], id));
+    const res = await lever(ctx, s.auth, aanbieding([resultaat({ resultaatKey: id })], id));
     t.equal(res.statusCode, 200);
   }
   await ctx.sql.query(
@@ -39,14 +39,14 @@ t.test('retention removes old delivery bodies and keeps their hashes, counts and
     },
   ]);
   // A replay of the old delivery still answers from the kept response and hash.
-  const replay = await lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: 'oud' })], 'oud'));
+  const replay = await lever(ctx, s.auth, aanbieding([resultaat({ resultaatKey: 'oud' })], 'oud'));
   t.equal(replay.headers['idempotent-replayed'], 'true');
 });
 
 t.test('a backlog of 100,000 old bodies clears in one run, in bounded steps; recent ones stay', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, aanlevering([resultaat()], 'recent'));
+  const res = await lever(ctx, s.auth, aanbieding([resultaat()], 'recent'));
   t.equal(res.statusCode, 200);
   // 100,000 old deliveries with a body, some sharing one timestamp (the walk must not skip or repeat
   // any), 50 old rejected ones without a body, and 10 recent ones just inside the retention period.

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import {
-  aanlevering,
+  aanbieding,
   maakLeerling,
   maakSchoolZonderSleutel,
   maakToets,
@@ -11,7 +11,7 @@ import {
 
 /** One result with key `sleutel`, signed with `geheim` when given. */
 function leverMet(ctx: TestContext, sleutel: string, geheim?: string) {
-  return lever(ctx, { authorization: `Bearer ${sleutel}` }, aanlevering([resultaat()]), { geheim });
+  return lever(ctx, { authorization: `Bearer ${sleutel}` }, aanbieding([resultaat()]), { geheim });
 }
 
 t.test('operators turn signing on and off per koppeling; a new key is covered too', async (t) => {

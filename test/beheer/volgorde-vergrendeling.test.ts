@@ -1,7 +1,8 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { post, rijen } from '../helpers/bundels.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { lever } from '../helpers/boom.js';
+import { rijen } from '../helpers/bundels.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // An operator's retry and a delivery from Boom may meet on one result key. A delivery takes the key's
 // advisory lock first (verwerking_claim) and only then changes the key's open foutmelding; a retry must take
@@ -12,7 +13,7 @@ import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js'
 const LOCK_TIMEOUT = '300ms'; // below deadlock_timeout: a wait for the retry's row lock fails, not deadlocks
 
 async function openFout(ctx: TestContext, auth: Record<string, string>, resultaatKey: string) {
-  const res = await post(ctx, auth, aanlevering([resultaat({ resultaatKey, boomLeerlingnummer: '999' })]));
+  const res = await lever(ctx, auth, aanbieding([resultaat({ resultaatKey, boomLeerlingnummer: '999' })]));
   if (res.statusCode !== 200) throw new Error(`delivery failed: ${res.statusCode} ${res.body}`);
   const [fout] = await rijen(
     ctx,

@@ -6,7 +6,7 @@ import { freePort } from '../../src/db/embedded.js';
 import { createDb } from '../../src/db/pool.js';
 import { buildTestApp, OPERATOR_TOKEN, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // CONTRACT §2 "Responses" and §3 handshake: the envelope, the key, idempotency, and what is recorded.
 
@@ -30,7 +30,7 @@ t.test('missing, unknown, withdrawn and expired keys get one identical 401', asy
     "UPDATE koppeling_sleutels SET verloopt_op = now() - interval '1 second' WHERE id = $1",
     [verlopen.sleutelId],
   );
-  const body = aanlevering([resultaat()]);
+  const body = aanbieding([resultaat()]);
   const cases: Record<string, Record<string, string>> = {
     missing: {},
     unknown: { authorization: `Bearer ${s.sleutel}x` },
@@ -65,14 +65,14 @@ t.test(
     t.match(broken.json(), { code: 'ONGELDIGE_JSON', status: 400 });
     const empty = await lever(ctx, s.auth, '', { headers: json });
     t.equal(empty.statusCode, 400);
-    const text = await lever(ctx, s.auth, JSON.stringify(aanlevering([resultaat()])), {
+    const text = await lever(ctx, s.auth, JSON.stringify(aanbieding([resultaat()])), {
       headers: {
         'content-type': 'text/plain',
       },
     });
     t.equal(text.statusCode, 415);
     t.match(text.json(), { code: 'CONTENT_TYPE_NIET_ONDERSTEUND' });
-    const big = aanlevering(Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K${i}` })));
+    const big = aanbieding(Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K${i}` })));
     const tooBig = await lever(ctx, s.auth, big);
     t.equal(tooBig.statusCode, 413);
     t.match(tooBig.json(), { code: 'TE_GROOT' });
@@ -95,7 +95,7 @@ t.test(
   async (t) => {
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
-    const body = aanlevering(
+    const body = aanbieding(
       [
         resultaat({ resultaatKey: 'goed' }),
         resultaat({ afnamedatum: '2026-02-30' }),
@@ -130,7 +130,7 @@ t.test(
       },
     ]);
     // Corrected, the same berichtId is accepted.
-    const ok = await lever(ctx, s.auth, aanlevering([resultaat()], 'b-422'));
+    const ok = await lever(ctx, s.auth, aanbieding([resultaat()], 'b-422'));
     t.equal(ok.statusCode, 200);
   },
 );
@@ -139,9 +139,9 @@ t.test('envelope rules: berichtId alphabet, 1–1000 results, a date-time verzon
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   const cases: Array<[unknown, string]> = [
-    [{ ...aanlevering([resultaat()]), berichtId: 'met spatie' }, 'berichtId'],
-    [{ ...aanlevering([resultaat()]), verzondenOp: 'gisteren' }, 'verzondenOp'],
-    [aanlevering([]), 'resultaten'],
+    [{ ...aanbieding([resultaat()]), berichtId: 'met spatie' }, 'berichtId'],
+    [{ ...aanbieding([resultaat()]), verzondenOp: 'gisteren' }, 'verzondenOp'],
+    [aanbieding([]), 'resultaten'],
     [{ berichtId: 'x', resultaten: [resultaat()] }, 'verzondenOp'],
     [[1, 2], 'body'],
   ];
@@ -171,7 +171,7 @@ t.test('a NUL character or a lone surrogate anywhere is a 422, never a 500', asy
     nul.json().errors.map((e: { pad: string }) => e.pad),
     ['resultaten[0].normversie'],
   );
-  const surrogate = JSON.stringify(aanlevering([resultaat()], 's1')).replace('4839201', '48\\ud800');
+  const surrogate = JSON.stringify(aanbieding([resultaat()], 's1')).replace('4839201', '48\\ud800');
   const res = await lever(ctx, s.auth, surrogate, { headers: { 'content-type': 'application/json' } });
   t.equal(res.statusCode, 422);
   t.same(
@@ -189,7 +189,7 @@ t.test('fields outside the contract are dropped, never stored', async (t) => {
     toetsscore: { aantalGoed: 3, geheim: 1 },
     toets: { code: 'BLVS-SP', x: 1 },
   };
-  const res = await lever(ctx, s.auth, { ...aanlevering([r]), afzender: 'boom' });
+  const res = await lever(ctx, s.auth, { ...aanbieding([r]), afzender: 'boom' });
   t.equal(res.statusCode, 200);
   const stored = await ctx.sql.query(
     `SELECT (SELECT string_agg(resultaat::text, '') FROM toetsresultaten) AS a,
@@ -204,7 +204,7 @@ t.test('fields outside the contract are dropped, never stored', async (t) => {
 t.test('the same berichtId and body is answered again, nothing written; another body is a 409', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const body = aanlevering(
+  const body = aanbieding(
     [resultaat(), resultaat({ resultaatKey: 'ONBEKEND', boomLeerlingnummer: '1' })],
     'b-1',
   );
@@ -225,7 +225,7 @@ t.test('the same berichtId and body is answered again, nothing written; another 
   t.equal(again.body, first.body, 'the original response, byte for byte');
   t.same(await counts(), before, 'nothing written');
 
-  const other = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 2 })], 'b-1'));
+  const other = await lever(ctx, s.auth, aanbieding([resultaat({ revisie: 2 })], 'b-1'));
   t.equal(other.statusCode, 409);
   t.match(other.json(), { code: 'BERICHT_ID_HERGEBRUIKT', status: 409 });
   t.equal((await ctx.sql.query('SELECT max(revisie) AS m FROM toetsresultaten')).rows[0].m, 1, 'not applied');
@@ -236,13 +236,13 @@ t.test('the same berichtId and body is answered again, nothing written; another 
 
   // berichtId is unique per school: another school may use the same one.
   const ander = await maakSchool(ctx);
-  t.equal((await lever(ctx, ander.auth, aanlevering([resultaat()], 'b-1'))).statusCode, 200);
+  t.equal((await lever(ctx, ander.auth, aanbieding([resultaat()], 'b-1'))).statusCode, 200);
 });
 
 t.test('simultaneous identical deliveries on different connections give one set of rows', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const body = aanlevering(
+  const body = aanbieding(
     Array.from({ length: 20 }, (_, i) => resultaat({ resultaatKey: `K-${i}` })),
     'tegelijk',
   );
@@ -270,7 +270,7 @@ t.test(
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => lever(ctx, s.auth, aanlevering([resultaat()], `p-${i}`))),
+      Array.from({ length: 6 }, (_, i) => lever(ctx, s.auth, aanbieding([resultaat()], `p-${i}`))),
     );
     const st = answers.map((a) => a.json().resultaten[0].status).sort();
     t.same(st, ['dubbel', 'dubbel', 'dubbel', 'dubbel', 'dubbel', 'verwerkt']);
@@ -309,7 +309,7 @@ t.test('the handshake moves the key from aangevraagd to actief; again is harmles
 t.test('results are accepted from a key that is only aangevraagd', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, aanlevering([resultaat()]));
+  const res = await lever(ctx, s.auth, aanbieding([resultaat()]));
   t.equal(res.statusCode, 200);
   t.equal((await ctx.sql.query('SELECT status FROM koppeling_sleutels')).rows[0].status, 'aangevraagd');
 });
@@ -326,7 +326,7 @@ t.test('with the database unreachable: 503 with Retry-After, and no internals', 
     operatorToken: OPERATOR_TOKEN,
   });
   t.teardown(() => app.close());
-  const res = await lever({ app }, { authorization: 'Bearer bk_abc' }, aanlevering([resultaat()]));
+  const res = await lever({ app }, { authorization: 'Bearer bk_abc' }, aanbieding([resultaat()]));
   t.equal(res.statusCode, 503);
   t.equal(res.headers['retry-after'], '5');
   t.match(res.json(), { status: 503, code: 'DATABASE_ONBEREIKBAAR' });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 17 (d): `resultaten` holds 1–1000 items (CONTRACT §2). Exactly 1000 is handled; 1001 is a 422 that
 // applies nothing and leaves the berichtId unused. Only the status, the code and a pad naming `resultaten`
@@ -14,7 +14,7 @@ t.test('a delivery of 1001 results is a 422; exactly 1000 are handled', async (t
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
 
-  const teVeel = await lever(ctx, s.auth, aanlevering(veel(1001), 'bericht-1001'));
+  const teVeel = await lever(ctx, s.auth, aanbieding(veel(1001), 'bericht-1001'));
   t.equal(teVeel.statusCode, 422);
   t.match(teVeel.headers['content-type'], /^application\/problem\+json/);
   const body = teVeel.json();
@@ -32,7 +32,7 @@ t.test('a delivery of 1001 results is a 422; exactly 1000 are handled', async (t
   t.same(afgewezen.rows, [{ afgewezen_status: 422, afgewezen_code: 'VALIDATIE_MISLUKT' }]);
 
   // 1000, with the berichtId the 422 left unused.
-  const precies = await lever(ctx, s.auth, aanlevering(veel(1000), 'bericht-1001'));
+  const precies = await lever(ctx, s.auth, aanbieding(veel(1000), 'bericht-1001'));
   t.equal(precies.statusCode, 200);
   const uitkomsten = precies.json().resultaten as Array<{ resultaatKey: string; status: string }>;
   t.equal(uitkomsten.length, 1000);

@@ -9,9 +9,10 @@ import {
 } from '../../src/boom/ingest.js';
 import { AppError, isDatabaseUnavailable } from '../../src/errors.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { ingestDb, levering, metClaims, post, rijen, statussen, waarde } from '../helpers/bundels.js';
+import { lever } from '../helpers/boom.js';
+import { aanbiedingVan, ingestDb, metClaims, rijen, statussen, waarde } from '../helpers/bundels.js';
 import {
-  aanlevering,
+  aanbieding,
   maakLeerling,
   maakSchool,
   maakToets,
@@ -43,8 +44,8 @@ t.test('ingestSamen refuses a batch that holds one berichtId twice, and writes n
   const s = await standaardSchool(ctx);
   await t.rejects(
     ingestSamen(ingestDb(ctx), [
-      levering(s.schoolId, [resultaat({ resultaatKey: 'A' })], 'twee-keer'),
-      levering(s.schoolId, [resultaat({ resultaatKey: 'B' })], 'twee-keer'),
+      aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'A' })], 'twee-keer'),
+      aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'B' })], 'twee-keer'),
     ]),
     /one berichtId twice/,
   );
@@ -60,10 +61,10 @@ t.test('one berichtId offered twice at once through maakIngest: never in one bat
     { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
     waarneming,
   );
-  const x = levering(s.schoolId, [resultaat({ resultaatKey: 'X' })], 'x');
-  const anders = levering(s.schoolId, [resultaat({ resultaatKey: 'X', revisie: 2 })], 'x');
-  const y = levering(s.schoolId, [resultaat({ resultaatKey: 'Y' })], 'y');
-  const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
+  const x = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'X' })], 'x');
+  const anders = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'X', revisie: 2 })], 'x');
+  const y = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'Y' })], 'y');
+  const voorop = ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
   const [eerste, herhaling, hergebruik, ander] = await Promise.allSettled([
     ingest.aanbieden(x),
     ingest.aanbieden(structuredClone(x)),
@@ -113,7 +114,7 @@ t.test('one berichtId in two batches running side by side: the claim lock decide
     waarneming,
   );
   // Both start at once (parallel 2), in transactions of their own.
-  const zelfde = levering(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
+  const zelfde = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
   const [a, b] = await Promise.all([ingest.aanbieden(zelfde), ingest.aanbieden(structuredClone(zelfde))]);
   // Two batches; one that finds a lock held by the other waits for it in the school's own lane, with a
   // claim of its own (src/boom/ingest.ts). The try-locks take the result key first, then the berichtId:
@@ -127,8 +128,8 @@ t.test('one berichtId in two batches running side by side: the claim lock decide
   t.same([a.herhaald, b.herhaald].sort(), [false, true], 'one handled it, the other waited and replayed');
   t.same(a.antwoord, b.antwoord);
 
-  const eerste = levering(s.schoolId, [resultaat({ resultaatKey: 'V', revisie: 1 })], 'v');
-  const tweede = levering(s.schoolId, [resultaat({ resultaatKey: 'V', revisie: 7 })], 'v');
+  const eerste = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'V', revisie: 1 })], 'v');
+  const tweede = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'V', revisie: 7 })], 'v');
   const uit = await Promise.allSettled([ingest.aanbieden(eerste), ingest.aanbieden(tweede)]);
   const gelukt = uit.filter((u) => u.status === 'fulfilled');
   const mislukt = uit.filter((u) => u.status === 'rejected');
@@ -154,8 +155,10 @@ t.test('one berichtId in two batches running side by side: the claim lock decide
 t.test('through HTTP: one berichtId, two bodies, sent 20 times at once', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const bodies = [1, 2].map((revisie) => aanlevering([resultaat({ revisie })], 'tegelijk'));
-  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post(ctx, s.auth, bodies[i % 2])));
+  const bodies = [1, 2].map((revisie) => aanbieding([resultaat({ revisie })], 'tegelijk'));
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => lever(ctx, s.auth, bodies[i % 2])),
+  );
   const ok = responses.filter((r) => r.statusCode === 200);
   const conflict = responses.filter((r) => r.statusCode === 409);
   t.equal(ok.length + conflict.length, 20, 'every answer is a 200 or a 409');
@@ -205,16 +208,16 @@ for (const [naam, breuk] of Object.entries(breuken)) {
     const s = await standaardSchool(ctx);
     const ander = await standaardSchool(ctx);
     const maak = () => {
-      const slecht = levering(s.schoolId, [resultaat({ resultaatKey: 'S' })], 'slecht');
+      const slecht = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'S' })], 'slecht');
       breuk.breek(slecht);
       return [
-        levering(
+        aanbiedingVan(
           s.schoolId,
           [resultaat({ resultaatKey: 'A' }), resultaat({ resultaatKey: 'A2', boomLeerlingnummer: '1' })],
           'a',
         ),
         slecht,
-        levering(ander.schoolId, [resultaat({ resultaatKey: 'C' })], 'c'),
+        aanbiedingVan(ander.schoolId, [resultaat({ resultaatKey: 'C' })], 'c'),
       ];
     };
 
@@ -229,7 +232,7 @@ for (const [naam, breuk] of Object.entries(breuken)) {
       { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
       waarneming,
     );
-    const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
+    const voorop = ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
     const [a, slecht, c] = await Promise.allSettled(maak().map((l) => ingest.aanbieden(l)));
     await voorop;
     t.same(
@@ -272,7 +275,7 @@ for (const [naam, breuk] of Object.entries(breuken)) {
 
     // Nothing was acknowledged for it: its berichtId is unused, and the corrected delivery is accepted.
     const opnieuw = await ingest.aanbieden(
-      levering(s.schoolId, [resultaat({ resultaatKey: 'S' })], 'slecht'),
+      aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'S' })], 'slecht'),
     );
     t.same(statussen(opnieuw), ['verwerkt']);
     t.equal(opnieuw.herhaald, false);
@@ -282,7 +285,7 @@ for (const [naam, breuk] of Object.entries(breuken)) {
 t.test('a replay in a batch with new deliveries: the stored answer, and nothing written', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const eerder = levering(
+  const eerder = aanbiedingVan(
     s.schoolId,
     [resultaat({ resultaatKey: 'K' }), resultaat({ resultaatKey: 'F', boomLeerlingnummer: '999' })],
     'eerder',
@@ -302,16 +305,20 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
     { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
     waarneming,
   );
-  const voorop = ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
+  const voorop = ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
   const [nieuw1, herhaling, hergebruik, nieuw2] = await Promise.allSettled([
     // K revisie 2 before the replay of revisie 1 in the same batch: the replay must not touch K.
     ingest.aanbieden(
-      levering(s.schoolId, [resultaat({ resultaatKey: 'K', revisie: 2, reden: 'correctie' })], 'n1'),
+      aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'K', revisie: 2, reden: 'correctie' })], 'n1'),
     ),
     ingest.aanbieden(structuredClone(eerder)),
-    ingest.aanbieden(levering(s.schoolId, [resultaat({ resultaatKey: 'ANDERS' })], 'eerder')),
+    ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'ANDERS' })], 'eerder')),
     ingest.aanbieden(
-      levering(s.schoolId, [resultaat({ resultaatKey: 'F', boomLeerlingnummer: '999', revisie: 2 })], 'n2'),
+      aanbiedingVan(
+        s.schoolId,
+        [resultaat({ resultaatKey: 'F', boomLeerlingnummer: '999', revisie: 2 })],
+        'n2',
+      ),
     ),
   ]);
   await voorop;
@@ -369,7 +376,7 @@ t.test(
         s,
         i,
         n,
-        body: aanlevering(
+        body: aanbieding(
           [
             resultaat({
               resultaatKey: `EIGEN-${n}`,
@@ -382,7 +389,7 @@ t.test(
         ),
       })),
     );
-    const responses = await Promise.all(verzoeken.map((v) => post(ctx, v.s.auth, v.body)));
+    const responses = await Promise.all(verzoeken.map((v) => lever(ctx, v.s.auth, v.body)));
     for (const [k, res] of responses.entries()) {
       const v = verzoeken[k]!;
       t.equal(res.statusCode, 200);
@@ -474,8 +481,8 @@ t.test(
       { parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 },
       waarneming,
     );
-    const klein = (id: string) => levering(s.schoolId, [resultaat({ resultaatKey: id })], id);
-    const groot = levering(
+    const klein = (id: string) => aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: id })], id);
+    const groot = aanbiedingVan(
       s.schoolId,
       [resultaat({ resultaatKey: 'G1' }), resultaat({ resultaatKey: 'G2' })],
       'groot',
@@ -515,7 +522,10 @@ t.test('a batch that fails on its deadline is not retried one delivery at a time
   // time left after it: retried alone, it would claim again (and wait on the lock again).
   const nu = performance.now();
   const bied = (id: string, ms: number) =>
-    ingest.aanbieden({ ...levering(s.schoolId, [resultaat({ resultaatKey: id })], id), uiterlijk: nu + ms });
+    ingest.aanbieden({
+      ...aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: id })], id),
+      uiterlijk: nu + ms,
+    });
   const uit = await Promise.allSettled([bied('d0', 1000), bied('d1', 2000), bied('d2', 4000)]);
   await houder.query('ROLLBACK');
   t.same(

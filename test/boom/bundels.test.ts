@@ -5,8 +5,9 @@ import { ingestSamen } from '../../src/boom/ingest.js';
 import type { AppError } from '../../src/errors.js';
 import '../helpers/fast-check.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { ingestDb, levering, post, rijen, statussen, type Uitkomsten, waarde } from '../helpers/bundels.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { lever } from '../helpers/boom.js';
+import { aanbiedingVan, ingestDb, rijen, statussen, type Uitkomsten, waarde } from '../helpers/bundels.js';
+import { aanbieding, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Deliveries written together (src/boom/ingest.ts `ingestSamen`: one transaction for a batch) keep
 // CONTRACT §2: each delivery gets its own answer, aanbieding and rows, decided as if it had been sent alone
@@ -30,7 +31,7 @@ t.test('several schools in one batch: each delivery its own answer, aanbieding a
   const c = await maakSchool(ctx, { naam: 'C' });
 
   const leveringen = [
-    levering(
+    aanbiedingVan(
       a.schoolId,
       [
         resultaat({ resultaatKey: 'K1' }),
@@ -39,12 +40,12 @@ t.test('several schools in one batch: each delivery its own answer, aanbieding a
       'bericht-a',
     ),
     // The same resultaatKey and berichtId at another school: nothing to do with A's.
-    levering(
+    aanbiedingVan(
       b.schoolId,
       [resultaat({ resultaatKey: 'K1', referentiescores: [{ code: 'DLE', waarde: '30' }] })],
       'bericht-a',
     ),
-    levering(c.schoolId, [resultaat({ resultaatKey: 'K9' })], 'bericht-c'),
+    aanbiedingVan(c.schoolId, [resultaat({ resultaatKey: 'K9' })], 'bericht-c'),
   ];
   const uit = await ingestSamen(ingestDb(ctx), leveringen);
 
@@ -184,11 +185,11 @@ t.test('several schools in one batch: each delivery its own answer, aanbieding a
   );
 
   // Each school's key replays its own stored answer, byte for byte what ingest answered.
-  const replay = await post(ctx, a.auth, aanlevering(leveringen[0]!.aanbieding.resultaten, 'bericht-a'));
+  const replay = await lever(ctx, a.auth, aanbieding(leveringen[0]!.aanbieding.resultaten, 'bericht-a'));
   t.equal(replay.statusCode, 200);
   t.equal(replay.headers['idempotent-replayed'], 'true');
   t.same(replay.json(), waarde(uit[0]).antwoord);
-  const replayB = await post(ctx, b.auth, aanlevering(leveringen[1]!.aanbieding.resultaten, 'bericht-a'));
+  const replayB = await lever(ctx, b.auth, aanbieding(leveringen[1]!.aanbieding.resultaten, 'bericht-a'));
   t.same(replayB.json(), waarde(uit[1]).antwoord);
 });
 
@@ -199,22 +200,22 @@ t.test('one result key in several deliveries of one batch: decided in order', as
   const dle = (waarde: string) => ({ referentiescores: [{ code: 'DLE', waarde }] });
   const uit = await ingestSamen(ingestDb(ctx), [
     // revisie 1 then 2: both applied, 2 current
-    levering(s.schoolId, [resultaat({ resultaatKey: 'OP', revisie: 1 })], 'b1'),
-    levering(
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'OP', revisie: 1 })], 'b1'),
+    aanbiedingVan(
       s.schoolId,
       [resultaat({ resultaatKey: 'OP', revisie: 2, reden: 'hernormering', ...dle('25') })],
       'b2',
     ),
     // revisie 2 then 1: 1 is verouderd, kept in the history
-    levering(s.schoolId, [resultaat({ resultaatKey: 'AF', revisie: 2, ...dle('31') })], 'b3'),
-    levering(s.schoolId, [resultaat({ resultaatKey: 'AF', revisie: 1, ...dle('11') })], 'b4'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'AF', revisie: 2, ...dle('31') })], 'b3'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'AF', revisie: 1, ...dle('11') })], 'b4'),
     // the same revisie with the same content: dubbel; with other content: REVISIE_CONFLICT
-    levering(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1 })], 'b5'),
-    levering(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1 })], 'b6'),
-    levering(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1, ...dle('40') })], 'b7'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1 })], 'b5'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1 })], 'b6'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'GL', revisie: 1, ...dle('40') })], 'b7'),
     // a withdrawal after the result in the batch
-    levering(s.schoolId, [resultaat({ resultaatKey: 'IN', revisie: 1 })], 'b8'),
-    levering(s.schoolId, [resultaat({ resultaatKey: 'IN', revisie: 2, reden: 'intrekking' })], 'b9'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'IN', revisie: 1 })], 'b8'),
+    aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'IN', revisie: 2, reden: 'intrekking' })], 'b9'),
   ]);
   t.same(
     uit.map((u) => statussen(u)[0]),
@@ -317,10 +318,10 @@ t.test(
       referentiescores: [{ code: 'DLE', waarde: '9' }],
     });
     const res = await ingestSamen(ingestDb(ctx), [
-      levering(uit.schoolId, [resultaat()], 'x1'),
-      levering(aan.schoolId, [resultaat()], 'x1'),
-      levering(uit.schoolId, [r2], 'x2'),
-      levering(aan.schoolId, [r2], 'x2'),
+      aanbiedingVan(uit.schoolId, [resultaat()], 'x1'),
+      aanbiedingVan(aan.schoolId, [resultaat()], 'x1'),
+      aanbiedingVan(uit.schoolId, [r2], 'x2'),
+      aanbiedingVan(aan.schoolId, [r2], 'x2'),
     ]);
     t.same(
       res.map((u) => statussen(u)[0]),
@@ -426,16 +427,16 @@ async function eenVoorEenEnSamen(
   const [los, samen] = scholen as [string, string];
   for (const schoolId of scholen) {
     for (const [i, r] of vooraf.entries()) {
-      waarde((await ingestSamen(ingestDb(ctx), [levering(schoolId, r, `vooraf-${i}`)]))[0]);
+      waarde((await ingestSamen(ingestDb(ctx), [aanbiedingVan(schoolId, r, `vooraf-${i}`)]))[0]);
     }
   }
   const losUit: Uitkomsten = [];
   for (const [i, r] of leveringen.entries()) {
-    losUit.push(...(await ingestSamen(ingestDb(ctx), [levering(los, r, `lev-${i}`)])));
+    losUit.push(...(await ingestSamen(ingestDb(ctx), [aanbiedingVan(los, r, `lev-${i}`)])));
   }
   const samenUit = await ingestSamen(
     ingestDb(ctx),
-    leveringen.map((r, i) => levering(samen, r, `lev-${i}`)),
+    leveringen.map((r, i) => aanbiedingVan(samen, r, `lev-${i}`)),
   );
   return { los: await stand(ctx, los, losUit), samen: await stand(ctx, samen, samenUit) };
 }
@@ -567,7 +568,9 @@ t.test('a batch shares ontvangenOp in its answers, and the operators list it in 
   const s = await school(ctx);
   const uit = await ingestSamen(
     ingestDb(ctx),
-    ['eerste', 'tweede', 'derde'].map((id) => levering(s.schoolId, [resultaat({ resultaatKey: id })], id)),
+    ['eerste', 'tweede', 'derde'].map((id) =>
+      aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: id })], id),
+    ),
   );
   t.equal(new Set(uit.map((u) => waarde(u).antwoord.ontvangenOp)).size, 1, 'one ontvangenOp');
   const res = await ctx.app.inject({

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import {
-  aanlevering,
+  aanbieding,
   maakLeerling,
   maakSchool,
   maakToets,
@@ -28,7 +28,7 @@ t.test('the lookups in their order: a result failing several at once gets the fi
   const s = await standaardSchool(ctx); // LL-1 (4839201) with a toetsdoel; BLVS-SP with WOORDEN, WERKWOORDEN
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-Z', boomLeerlingnummer: '600', toetsdoel: null });
   // Stored first: the revisie table comes after every lookup.
-  t.equal((await lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: 'K-S' })]))).statusCode, 200);
+  t.equal((await lever(ctx, s.auth, aanbieding([resultaat({ resultaatKey: 'K-S' })]))).statusCode, 200);
 
   const gevallen: Array<[string, Record<string, unknown>, string, string | null]> = [
     ['pupil + toets', { boomLeerlingnummer: '1', toets: { code: 'XX' } }, 'LEERLING_NIET_GEVONDEN', null],
@@ -78,7 +78,7 @@ t.test('the lookups in their order: a result failing several at once gets the fi
     ...gevallen.map(([n, o, c, l], i) => [n, { ...o, resultaatKey: `K-${i}` }, c, l] as const),
     ...metConflict,
   ];
-  const res = await lever(ctx, s.auth, aanlevering(alle.map(([, o]) => resultaat(o))));
+  const res = await lever(ctx, s.auth, aanbieding(alle.map(([, o]) => resultaat(o))));
   t.equal(res.statusCode, 200);
   const antwoord = res.json().resultaten;
   for (const [i, [naam, , code]] of alle.entries()) t.equal(codeOfStatus(antwoord[i]), code, naam);
@@ -116,7 +116,7 @@ t.test('a new key through the API: the earlier key works for 24 hours more, then
   const k2 = { authorization: `Bearer ${nieuw.json().autorisatiesleutel}` };
 
   const metSleutel = (auth: Record<string, string>, key: string) =>
-    lever(ctx, auth, aanlevering([resultaat({ resultaatKey: key })]));
+    lever(ctx, auth, aanbieding([resultaat({ resultaatKey: key })]));
   t.equal((await metSleutel(s.auth, 'K-1')).statusCode, 200, 'the earlier key, right after');
   t.equal((await metSleutel(k2, 'K-2')).statusCode, 200, 'the new key');
 
@@ -160,7 +160,7 @@ t.test('signing: a webhook-timestamp more than 5 minutes ahead is refused, withi
   const geheim: string = aan.json().ondertekengeheim;
 
   const ondertekend = (key: string, verschuivingSeconden: number) =>
-    lever(ctx, s.auth, aanlevering([resultaat({ resultaatKey: key })]), {
+    lever(ctx, s.auth, aanbieding([resultaat({ resultaatKey: key })]), {
       geheim,
       verschuiving: verschuivingSeconden,
       webhookId: `msg_${key}`,
@@ -195,7 +195,7 @@ t.test('the DLE: 0–60 months with at most one decimal, through the API', async
     lever(
       ctx,
       s.auth,
-      aanlevering([resultaat({ resultaatKey: key, referentiescores: [{ code: 'DLE', waarde }] })]),
+      aanbieding([resultaat({ resultaatKey: key, referentiescores: [{ code: 'DLE', waarde }] })]),
     );
 
   for (const [waarde, dle] of [
@@ -243,9 +243,9 @@ t.test(
       payload: { toetsen: ['BLVS-SP'] },
     });
     t.equal(st.statusCode, 200);
-    t.equal((await lever(ctx, s.auth, aanlevering([resultaat()]))).json().resultaten[0].status, 'verwerkt');
+    t.equal((await lever(ctx, s.auth, aanbieding([resultaat()]))).json().resultaten[0].status, 'verwerkt');
 
-    const res = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 2, reden: 'intrekking' })]));
+    const res = await lever(ctx, s.auth, aanbieding([resultaat({ revisie: 2, reden: 'intrekking' })]));
     t.equal(res.statusCode, 200);
     t.same(res.json().resultaten, [{ resultaatKey: 'BTC-R-000123456', revisie: 2, status: 'overgeslagen' }]);
     const huidig = await ctx.sql.query('SELECT revisie, reden, ingetrokken FROM toetsresultaten');

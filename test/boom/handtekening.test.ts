@@ -5,7 +5,7 @@ import { controleerHandtekening, isGeldigGeheim } from '../../src/boom/handteken
 import { nieuwOndertekengeheim } from '../../src/sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Standard Webhooks v1 signatures, checked against the public vectors (a copy of ../shared/vectors in test/vectors).
 const vectors = JSON.parse(
@@ -97,7 +97,7 @@ t.test('a koppeling with a signing secret only takes signed deliveries; others a
     s.schoolId,
     secret,
   ]);
-  const payload = JSON.stringify(aanlevering([resultaat()], 'signed-1'));
+  const payload = JSON.stringify(aanbieding([resultaat()], 'signed-1'));
   const unsigned = await lever(ctx, { ...s.auth, 'content-type': 'application/json' }, payload);
   t.equal(unsigned.statusCode, 401);
   t.match(unsigned.json(), { code: 'HANDTEKENING_ONGELDIG' });

@@ -3,7 +3,7 @@ import t from 'tap';
 import { inMemoryCounter, MAX_CLIENTS, redisCounter } from '../../src/boom/mislukte-sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,7 +27,7 @@ t.test(
       }
     }
     t.same(statuses, [401, 401, 401, 429, 429]);
-    const ok = await lever(ctx, s.auth, aanlevering([resultaat()]));
+    const ok = await lever(ctx, s.auth, aanbieding([resultaat()]));
     t.equal(ok.statusCode, 200, 'the same client with a valid key goes through');
     const other = await ctx.app.inject({
       method: 'POST',

@@ -1,12 +1,12 @@
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever, leverOk } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // CONTRACT §2, "How one result is handled": the lookups in their order, then every row of the revisie table.
 
 async function statussen(ctx: TestContext, auth: Record<string, string>, resultaten: unknown[]) {
-  const res = await leverOk(ctx, auth, aanlevering(resultaten));
+  const res = await leverOk(ctx, auth, aanbieding(resultaten));
   return res.json().resultaten.map((r: { status: string }) => r.status);
 }
 
@@ -29,7 +29,7 @@ async function historie(ctx: TestContext, key = 'BTC-R-000123456') {
 t.test('nothing stored: any revisie is verwerkt and becomes current', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, aanlevering([resultaat({ revisie: 3 })], 'bericht-1'));
+  const res = await lever(ctx, s.auth, aanbieding([resultaat({ revisie: 3 })], 'bericht-1'));
   t.equal(res.statusCode, 200);
   const body = res.json();
   t.equal(body.berichtId, 'bericht-1');
@@ -53,7 +53,7 @@ t.test('same revisie, same content (another delivery): dubbel, nothing changes',
   t.same(await statussen(ctx, s.auth, [resultaat()]), ['verwerkt']);
   // The same content with its fields in another order, and with a field outside the contract, is the same.
   const omgekeerd = Object.fromEntries(Object.entries({ ...resultaat(), onbekend: 'x' }).reverse());
-  const res = await lever(ctx, s.auth, aanlevering([omgekeerd]));
+  const res = await lever(ctx, s.auth, aanbieding([omgekeerd]));
   t.same(res.json().resultaten, [{ resultaatKey: 'BTC-R-000123456', revisie: 1, status: 'dubbel' }]);
   t.same(await historie(ctx), [{ revisie: 1, reden: 'nieuw', verwerking: 'toegepast' }]);
 });
@@ -65,7 +65,7 @@ t.test(
     const s = await standaardSchool(ctx);
     await statussen(ctx, s.auth, [resultaat()]);
     const anders = resultaat({ referentiescores: [{ code: 'DLE', waarde: '25' }] });
-    const res = await lever(ctx, s.auth, aanlevering([anders]));
+    const res = await lever(ctx, s.auth, aanbieding([anders]));
     t.same(res.json().resultaten, [
       {
         resultaatKey: 'BTC-R-000123456',
@@ -91,7 +91,7 @@ t.test(
       'keeps the conflicting result',
     );
     // Sent again: the same open error, one more attempt, not a second row.
-    await lever(ctx, s.auth, aanlevering([anders]));
+    await lever(ctx, s.auth, aanbieding([anders]));
     const again = await ctx.sql.query('SELECT pogingen FROM foutmeldingen');
     t.same(again.rows, [{ pogingen: 2 }]);
   },
@@ -209,7 +209,7 @@ t.test('the lookups, in their order; a fout keeps the validated result', async (
   const res = await lever(
     ctx,
     s.auth,
-    aanlevering([
+    aanbieding([
       // unknown pupil AND unknown test: the pupil decides
       resultaat({ resultaatKey: 'A', boomLeerlingnummer: '999999', toets: { code: 'ONBEKEND' } }),
       resultaat({ resultaatKey: 'B', toets: { code: 'ONBEKEND' }, toetsonderdeel: { code: 'X' } }),
@@ -261,7 +261,7 @@ t.test('the lookups, in their order; a fout keeps the validated result', async (
 t.test('an unknown Boom number outside the BMP is masked by code point, and stored', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const res = await lever(ctx, s.auth, aanlevering([resultaat({ boomLeerlingnummer: '\u0001𐀀𐀁' })]));
+  const res = await lever(ctx, s.auth, aanbieding([resultaat({ boomLeerlingnummer: '\u0001𐀀𐀁' })]));
   t.equal(res.statusCode, 200);
   t.equal(
     res.json().resultaten[0].fout.melding,

@@ -2,7 +2,7 @@ import pg from 'pg';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // During a rolling deploy an instance of the version before migration 0004 claims a berichtId by
 // inserting its aanbieding first, without the advisory lock the new version takes. The new version then
@@ -21,7 +21,7 @@ t.test('a berichtId stored meanwhile without the lock is found on a second run: 
      VALUES ($1, 'B-ROLLING', decode('00', 'hex'), 1, '{"berichtId":"B-ROLLING"}')`,
     [s.schoolId],
   );
-  const verzoek = lever(ctx, s.auth, aanlevering([resultaat()], 'B-ROLLING'));
+  const verzoek = lever(ctx, s.auth, aanbieding([resultaat()], 'B-ROLLING'));
   // The new version's write now waits on the unique index for the old transaction.
   let wacht = false;
   for (let i = 0; i < 200 && !wacht; i++) {

@@ -1,8 +1,8 @@
 import t from 'tap';
 import {
-  aanbieding as aanlevering,
-  aanbiedingAntwoord as aanleveringAntwoord,
-  aanbiedingAntwoordJson as aanleveringAntwoordJson,
+  aanbieding,
+  aanbiedingAntwoord,
+  aanbiedingAntwoordJson,
   boomResultaat,
   morgenInAmsterdam,
 } from '../../src/schema/boom.js';
@@ -249,7 +249,7 @@ t.test('referentiescores: at most 30; a DLE is 0–60 months with at most one de
 
 t.test('the envelope: berichtId, verzondenOp, 1–1000 results', async (t) => {
   const env = (o: Record<string, unknown>) =>
-    aanlevering.safeParse({
+    aanbieding.safeParse({
       berichtId: 'b-1',
       verzondenOp: '2026-02-04T10:15:22Z',
       resultaten: [geldig()],
@@ -290,11 +290,11 @@ t.test('the answer: its JSON in the schema order, fout only when there is one; d
   const json =
     '{"berichtId":"b","ontvangenOp":"o","resultaten":[{"resultaatKey":"K1","revisie":1,"status":"verwerkt"},' +
     '{"resultaatKey":"K2","revisie":2,"status":"fout","fout":{"code":"REVISIE_CONFLICT","melding":"m"}}]}';
-  t.equal(aanleveringAntwoordJson({ ...a, extra: 1 } as never), json);
-  t.same(JSON.parse(json), aanleveringAntwoord.parse(JSON.parse(json)), 'what the schema describes');
+  t.equal(aanbiedingAntwoordJson({ ...a, extra: 1 } as never), json);
+  t.same(JSON.parse(json), aanbiedingAntwoord.parse(JSON.parse(json)), 'what the schema describes');
   for (const s of ['verwerkt', 'dubbel', 'verouderd', 'overgeslagen', 'fout'])
-    t.ok(aanleveringAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: s }] }).success, s);
-  t.notOk(aanleveringAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: 'x' }] }).success);
+    t.ok(aanbiedingAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: s }] }).success, s);
+  t.notOk(aanbiedingAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: 'x' }] }).success);
 
   const r = boomResultaat.parse(geldig());
   t.equal(dleVan(r), '22');

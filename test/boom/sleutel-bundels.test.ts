@@ -5,7 +5,7 @@ import { hashSleutel } from '../../src/sleutels.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import { rijen } from '../helpers/bundels.js';
-import { aanlevering, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Key lookups of requests that arrive together share one query (maakSleutelzoeker, src/boom/auth.ts). The
 // promise of CONTRACT §2/§4 stays: a withdrawn key is refused by every request sent after the withdrawal
@@ -87,7 +87,7 @@ t.test('under concurrent load, every request sent after the withdrawal gets 401'
   let intrekking: Promise<void> | undefined;
   let n = 0;
   const stuur = (auth: Record<string, string>, isAnder: boolean) => {
-    const body = aanlevering([resultaat({ resultaatKey: `K-${n++}` })]);
+    const body = aanbieding([resultaat({ resultaatKey: `K-${n++}` })]);
     verzoeken.push({ na: ingetrokken, ander: isAnder, res: lever(ctx, auth, body) });
   };
   // Requests keep coming, several per turn of the event loop; the withdrawal starts among them. The stream

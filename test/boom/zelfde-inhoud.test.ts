@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, maakToets, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, maakToets, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 17 (a): "same content" means EVERY field of the validated result is equal (CONTRACT §2). Each field
 // is changed on its own: the same revisie is then a REVISIE_CONFLICT, and the same berichtId a 409.
@@ -96,10 +96,10 @@ t.test('the same revisie with one field changed is a REVISIE_CONFLICT, whichever
   for (const [i, [naam, wijzig]] of wijzigingen.entries()) {
     const key = `K-${i}`;
     const eerst = { ...basis, resultaatKey: key };
-    const eersteAntwoord = await lever(ctx, s.auth, aanlevering([eerst]));
+    const eersteAntwoord = await lever(ctx, s.auth, aanbieding([eerst]));
     t.equal(eersteAntwoord.json().resultaten[0].status, 'verwerkt', `${naam}: the first is stored`);
     const anders = wijzig(eerst);
-    const res = await lever(ctx, s.auth, aanlevering([anders]));
+    const res = await lever(ctx, s.auth, aanbieding([anders]));
     t.equal(res.statusCode, 200, naam);
     t.same(
       res.json().resultaten,
@@ -144,8 +144,8 @@ t.test('the same berichtId with one field of one result changed is a 409, whiche
     const key = `B-${i}`;
     const eerst = { ...basis, resultaatKey: key };
     const berichtId = `bericht-${i}`;
-    t.equal((await lever(ctx, s.auth, aanlevering([eerst], berichtId))).statusCode, 200, naam);
-    const res = await lever(ctx, s.auth, aanlevering([wijzig(eerst)], berichtId));
+    t.equal((await lever(ctx, s.auth, aanbieding([eerst], berichtId))).statusCode, 200, naam);
+    const res = await lever(ctx, s.auth, aanbieding([wijzig(eerst)], berichtId));
     t.equal(res.statusCode, 409, `${naam}: 409`);
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.equal(res.json().code, 'BERICHT_ID_HERGEBRUIKT', naam);
@@ -168,7 +168,7 @@ t.test('the same berichtId with one field of one result changed is a 409, whiche
   }
   // The control: the same body again is a replay, so the 409s above are about the changed field alone.
   const eerst = { ...basis, resultaatKey: 'B-0' };
-  const res = await lever(ctx, s.auth, aanlevering([eerst], 'bericht-0'));
+  const res = await lever(ctx, s.auth, aanbieding([eerst], 'bericht-0'));
   t.equal(res.statusCode, 200);
   t.equal(res.headers['idempotent-replayed'], 'true');
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { aanlevering, type MetApp } from './fixtures.js';
+import { aanbieding, type MetApp } from './fixtures.js';
 
 /** Acting as Boom testcentrum: the one way the tests POST a delivery to /v1/boom/resultaten. */
 
@@ -70,9 +70,9 @@ function uitkomsten(res: { json(): unknown }): string[] {
 }
 
 /**
- * Delivers `resultaten` in one aanlevering (a fresh berichtId) that must be answered 200: per result, its
+ * Delivers `resultaten` in one aanbieding (a fresh berichtId) that must be answered 200: per result, its
  * fout code or its status.
  */
 export async function leverResultaten(ctx: MetApp, auth: Record<string, string>, resultaten: unknown[]) {
-  return uitkomsten(await leverOk(ctx, auth, aanlevering(resultaten)));
+  return uitkomsten(await leverOk(ctx, auth, aanbieding(resultaten)));
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildTestApp, OPERATOR_TOKEN, type TestContext } from './app.js';
-import { aanlevering } from './fixtures.js';
+import { aanbieding } from './fixtures.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`); .ci/run installs it when missing. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -107,7 +107,7 @@ export async function boomLevert(base: string, sleutel: string, resultaten: unkn
   const res = await fetch(`${base}/v1/boom/resultaten`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sleutel}`, 'content-type': 'application/json' },
-    body: JSON.stringify(aanlevering(resultaten)),
+    body: JSON.stringify(aanbieding(resultaten)),
   });
   return {
     status: res.status,

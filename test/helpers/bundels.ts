@@ -3,7 +3,7 @@ import type { Db } from '../../src/db/types.js';
 import { aanbieding as aanbiedingSchema } from '../../src/schema/boom.js';
 import type { Aanbieding } from '../../src/verwerking/index.js';
 import type { TestContext } from './app.js';
-import { aanlevering } from './fixtures.js';
+import { aanbieding } from './fixtures.js';
 
 /** Helpers for the tests of aanbiedingen written together (src/boom/ingest.ts, src/lib/batcher.ts). */
 
@@ -11,10 +11,14 @@ export type Uitkomsten = Array<PromiseSettledResult<IngestUitkomst>>;
 
 /** An aanbieding as the route hands it to ingest: validated by the same zod schema. */
 export function geldig(resultaten: unknown[], berichtId: string): Aanbieding {
-  return aanbiedingSchema.parse(aanlevering(resultaten, berichtId));
+  return aanbiedingSchema.parse(aanbieding(resultaten, berichtId));
 }
 
-export function levering(schoolId: string, resultaten: unknown[], berichtId: string): AanbiedingVanSchool {
+export function aanbiedingVan(
+  schoolId: string,
+  resultaten: unknown[],
+  berichtId: string,
+): AanbiedingVanSchool {
   return { schoolId, aanbieding: geldig(resultaten, berichtId) };
 }
 
@@ -55,13 +59,4 @@ export function ingestDb(ctx: TestContext): Db {
 
 export async function rijen(ctx: TestContext, query: string, params: unknown[] = []) {
   return (await ctx.sql.query(query, params)).rows;
-}
-
-export function post(ctx: TestContext, auth: Record<string, string>, body: unknown) {
-  return ctx.app.inject({
-    method: 'POST',
-    url: '/v1/boom/resultaten',
-    headers: auth,
-    payload: body as object,
-  });
 }

@@ -120,6 +120,6 @@ export function resultaat(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function aanlevering(resultaten: unknown[], berichtId: string = randomUUID()) {
+export function aanbieding(resultaten: unknown[], berichtId: string = randomUUID()) {
   return { berichtId, verzondenOp: '2026-02-04T10:15:22Z', resultaten };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { leverOk } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 11, CONTRACT §2 "Answers name only what Boom sent": a melding and every other part of an answer to
 // Boom names only Boom's own data (resultaatKey, codes, the Boom-leerlingnummer masked after its first two
@@ -21,12 +21,8 @@ t.test('every fout of a delivery names only what Boom sent', async (t) => {
     toetsdoel: null,
   });
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'ANDER-LL-88', boomLeerlingnummer: '5550001' });
-  await leverOk(
-    ctx,
-    s.auth,
-    aanlevering([resultaat({ resultaatKey: 'R-C', boomLeerlingnummer: '5550001' })]),
-  );
-  const body = aanlevering(
+  await leverOk(ctx, s.auth, aanbieding([resultaat({ resultaatKey: 'R-C', boomLeerlingnummer: '5550001' })]));
+  const body = aanbieding(
     [
       resultaat({ resultaatKey: 'R-GD' }),
       resultaat({ resultaatKey: 'R-LNG', boomLeerlingnummer: '9990001' }),
@@ -73,7 +69,7 @@ t.test(
       boomLeerlingnummer: '4839201',
       toetsdoel: null,
     });
-    const body = aanlevering([resultaat()], 'oud-1');
+    const body = aanbieding([resultaat()], 'oud-1');
     await leverOk(ctx, s.auth, body);
     // As a service before this issue stored them.
     const oud = `Leerling ${LEERLING} heeft geen toetsdoel`;

@@ -13,7 +13,7 @@ import { aanbieding as aanbiedingSchema } from '../../src/schema/boom.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import { createTestDatabase, testServerUrl } from '../helpers/database.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, wacht } from '../helpers/restartable-postgres.js';
 
 // Issue 11, CONTRACT §2 "Time and fairness" and the 503 row: every Boom request is answered within
@@ -33,7 +33,7 @@ async function gemeten(
   key = berichtId,
 ) {
   const start = performance.now();
-  const res = await lever({ app }, auth, aanlevering([resultaat({ resultaatKey: `K-${key}` })], berichtId));
+  const res = await lever({ app }, auth, aanbieding([resultaat({ resultaatKey: `K-${key}` })], berichtId));
   return { res, ms: performance.now() - start };
 }
 
@@ -306,20 +306,20 @@ t.test(
     t.teardown(() => handle.close());
     // The ingest alone (no key lookup before it), on the service's own pool settings, through the proxy.
     const ingest = maakIngest(handle.db, { ...STANDAARD_INGEST, antwoordtijdMs: RESPONSE_DEADLINE_MS });
-    const levering = (berichtId: string) => ({
+    const aanbiedingVan = (berichtId: string) => ({
       schoolId: s.schoolId,
       aanbieding: aanbiedingSchema.parse(
-        aanlevering([resultaat({ resultaatKey: `K-${berichtId}` })], berichtId),
+        aanbieding([resultaat({ resultaatKey: `K-${berichtId}` })], berichtId),
       ),
     });
-    t.equal((await ingest.aanbieden(levering('warm'))).herhaald, false, 'through the proxy');
+    t.equal((await ingest.aanbieden(aanbiedingVan('warm'))).herhaald, false, 'through the proxy');
 
     p.stil();
     const start = performance.now();
     const fout = await binnen(
       20_000,
       'the ingest',
-      ingest.aanbieden(levering('stil')).catch((e: unknown) => e),
+      ingest.aanbieden(aanbiedingVan('stil')).catch((e: unknown) => e),
     );
     const ms = performance.now() - start;
     t.type(fout, Error, 'the delivery fails');
@@ -329,7 +329,7 @@ t.test(
 
     p.weer();
     t.same(await opgeslagen(ctx.sql, 'stil'), { aanbiedingen: 0, resultaten: 0 }, 'nothing of it kept');
-    const opnieuw = await ingest.aanbieden(levering('stil'));
+    const opnieuw = await ingest.aanbieden(aanbiedingVan('stil'));
     t.equal(opnieuw.herhaald, false, 'sent again: handled as new');
     t.same(await opgeslagen(ctx.sql, 'stil'), { aanbiedingen: 1, resultaten: 1 });
   },

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildTestApp, tel } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 11, CONTRACT §2 "Bounded work" and "No string anywhere may hold a NUL character or a lone UTF-16
 // surrogate ... in every route": what a request costs is bounded by the contract, not by the sender; a 422
@@ -17,9 +17,7 @@ t.test('1001 results: a 422 on resultaten, after bounded work', async (t) => {
   const res = await lever(
     ctx,
     s.auth,
-    JSON.stringify(
-      aanlevering(Array.from({ length: 1001 }, (_, i) => resultaat({ resultaatKey: `R-${i}` }))),
-    ),
+    JSON.stringify(aanbieding(Array.from({ length: 1001 }, (_, i) => resultaat({ resultaatKey: `R-${i}` })))),
     json,
   );
   t.equal(res.statusCode, 422, res.body);
@@ -52,7 +50,7 @@ t.test('a 422 lists at most 100 errors and says how many there are', async (t) =
   const slecht = Array.from({ length: 1000 }, (_, i) =>
     resultaat({ resultaatKey: `R-${i}`, revisie: 0, reden: 'x' }),
   );
-  const res = await lever(ctx, s.auth, JSON.stringify(aanlevering(slecht)), json);
+  const res = await lever(ctx, s.auth, JSON.stringify(aanbieding(slecht)), json);
   t.equal(res.statusCode, 422);
   const p = res.json();
   t.equal(p.errors.length, 100);
@@ -75,7 +73,7 @@ t.test('a 422 lists at most 100 errors and says how many there are', async (t) =
   t.equal(bulk.json().aantalFouten, 5000);
 });
 
-const geldig = JSON.stringify(aanlevering([resultaat()], 'nul-1'));
+const geldig = JSON.stringify(aanbieding([resultaat()], 'nul-1'));
 /** The valid delivery with `stuk` (JSON text) as an extra member of the first result. */
 const metExtra = (stuk: string) => geldig.replace('"resultaatKey"', `${stuk},"resultaatKey"`);
 

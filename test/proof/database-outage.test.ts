@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/pool.js';
 import { OPERATOR_TOKEN } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, herstartbarePostgres, wacht } from '../helpers/restartable-postgres.js';
 
 // Issue 4: the database goes away for real (the server process stops) and comes back on the same address.
@@ -20,7 +20,7 @@ t.test('PostgreSQL stops: 503 with Retry-After; it starts again: 200, same app, 
   t.teardown(() => app.close());
   const s = await standaardSchool({ app });
   const stuur = (berichtId: string, key: string) =>
-    lever({ app }, s.auth, aanlevering([resultaat({ resultaatKey: key })], berichtId));
+    lever({ app }, s.auth, aanbieding([resultaat({ resultaatKey: key })], berichtId));
   const ready = () => app.inject({ method: 'GET', url: '/health/ready' });
 
   t.equal((await stuur('voor', 'K-voor')).statusCode, 200, 'a delivery before the outage');

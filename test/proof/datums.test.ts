@@ -3,7 +3,7 @@ import t from 'tap';
 import '../helpers/fast-check.js';
 import { buildTestApp, tel } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 11, CONTRACT §2 "Dates and times": every date or date-time the service accepts, in any route or
 // query parameter, is one PostgreSQL can store and compare; anything else is a 422 naming the field, never
@@ -14,7 +14,7 @@ t.test('afnamedatum: only a real date from 2000-01-01; nothing of a rejected del
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   for (const datum of ['0000-01-01', '0001-01-01', '1999-12-31', '-0001-01-01', '2026-02-30']) {
-    const res = await lever(ctx, s.auth, aanlevering([resultaat({ afnamedatum: datum })], `d-${datum}`));
+    const res = await lever(ctx, s.auth, aanbieding([resultaat({ afnamedatum: datum })], `d-${datum}`));
     t.equal(res.statusCode, 422, `${datum}: ${res.body}`);
     t.equal(res.json().code, 'VALIDATIE_MISLUKT');
     t.same(
@@ -32,12 +32,12 @@ t.test('afnamedatum: only a real date from 2000-01-01; nothing of a rejected del
   const onbekend = await lever(
     ctx,
     s.auth,
-    aanlevering([resultaat({ boomLeerlingnummer: '999', afnamedatum: '0000-01-01' })], 'd-onbekend'),
+    aanbieding([resultaat({ boomLeerlingnummer: '999', afnamedatum: '0000-01-01' })], 'd-onbekend'),
   );
   t.equal(onbekend.statusCode, 422);
   t.equal(await tel(ctx, 'foutmeldingen'), 0);
 
-  const ok = await lever(ctx, s.auth, aanlevering([resultaat({ afnamedatum: '2000-01-01' })], 'd-ok'));
+  const ok = await lever(ctx, s.auth, aanbieding([resultaat({ afnamedatum: '2000-01-01' })], 'd-ok'));
   t.equal(ok.statusCode, 200, ok.body);
   const opgeslagen = await ctx.sql.query('SELECT afnamedatum::text AS d FROM toetsresultaten');
   t.same(opgeslagen.rows, [{ d: '2000-01-01' }], '2000-01-01 is the first date accepted');
@@ -54,7 +54,7 @@ t.test('verzondenOp: a date-time PostgreSQL can hold, else a 422 naming it', asy
   ];
   slecht.push('2026-02-04T10:15:22+16:00', '2026-02-04T10:15:22-23:59');
   for (const [i, verzondenOp] of slecht.entries()) {
-    const res = await lever(ctx, s.auth, { ...aanlevering([resultaat()], `v-${i}`), verzondenOp });
+    const res = await lever(ctx, s.auth, { ...aanbieding([resultaat()], `v-${i}`), verzondenOp });
     t.equal(res.statusCode, 422, `${verzondenOp}: ${res.body}`);
     t.same(
       res.json().errors.map((e: { pad: string }) => e.pad),
@@ -64,7 +64,7 @@ t.test('verzondenOp: a date-time PostgreSQL can hold, else a 422 naming it', asy
   const goed = ['1900-01-01T00:00:00Z', '9999-12-31T23:59:59-15:59'];
   for (const [i, verzondenOp] of goed.entries()) {
     const res = await lever(ctx, s.auth, {
-      ...aanlevering([resultaat({ resultaatKey: `R-${i}` })], `v-goed-${i}`),
+      ...aanbieding([resultaat({ resultaatKey: `R-${i}` })], `v-goed-${i}`),
       verzondenOp,
     });
     t.equal(res.statusCode, 200, `${verzondenOp}: ${res.body}`);
@@ -77,7 +77,7 @@ const lijsten = ['/v1/beheer/fouten', '/v1/beheer/aanbiedingen'];
 t.test('vanaf and tot of the operators’ lists: a 422 naming the field, never a 5xx', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  await lever(ctx, s.auth, aanlevering([resultaat({ boomLeerlingnummer: '999' })], 'l-1'));
+  await lever(ctx, s.auth, aanbieding([resultaat({ boomLeerlingnummer: '999' })], 'l-1'));
   for (const lijst of lijsten) {
     for (const veld of ['vanaf', 'tot']) {
       for (const waarde of [
@@ -145,7 +145,7 @@ t.test(
         });
         if (![200, 422].includes(lijstRes.statusCode)) throw new Error(`${lijst} ${tijd}: ${lijstRes.body}`);
         const res = await lever(ctx, s.auth, {
-          ...aanlevering([resultaat({ resultaatKey: `P-${n}`, afnamedatum: dag })], `p-${n++}`),
+          ...aanbieding([resultaat({ resultaatKey: `P-${n}`, afnamedatum: dag })], `p-${n++}`),
           verzondenOp: tijd,
         });
         if (![200, 422].includes(res.statusCode)) throw new Error(`${tijd} ${dag}: ${res.body}`);

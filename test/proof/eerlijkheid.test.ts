@@ -2,7 +2,7 @@ import pg from 'pg';
 import t from 'tap';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, maakSchool, resultaat, standaardSchool } from '../helpers/fixtures.js';
 import { binnen, wacht } from '../helpers/restartable-postgres.js';
 
 // Issue 11, CONTRACT §2 "Time and fairness": a delivery of one school is never held up by a lock of
@@ -15,7 +15,7 @@ const LOCK_MS = 4000;
 
 async function gemeten(ctx: TestContext, auth: Record<string, string>, berichtId: string, key: string) {
   const start = performance.now();
-  const res = await lever(ctx, auth, aanlevering([resultaat({ resultaatKey: key })], berichtId));
+  const res = await lever(ctx, auth, aanbieding([resultaat({ resultaatKey: key })], berichtId));
   return { res, ms: performance.now() - start, klaar: performance.now() };
 }
 

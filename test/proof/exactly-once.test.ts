@@ -5,7 +5,7 @@ import '../helpers/fast-check.js';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import {
-  aanlevering,
+  aanbieding,
   maakLeerling,
   maakSchool,
   maakToets,
@@ -30,7 +30,7 @@ t.test('50 simultaneous identical deliveries: handled once, 49 answered as repla
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
   await maakLeerling(ctx, s.schoolId, { leerlingId: 'LL-2', boomLeerlingnummer: '4839202' });
-  const body = aanlevering(
+  const body = aanbieding(
     [
       resultaat({ resultaatKey: 'K-1' }),
       resultaat({ resultaatKey: 'K-2', boomLeerlingnummer: '4839202' }),
@@ -75,7 +75,7 @@ t.test('40 revisies of one result, delivered at once in random order: the highes
       lever(
         ctx,
         s.auth,
-        aanlevering(
+        aanbieding(
           [
             resultaat({
               revisie,
@@ -297,7 +297,7 @@ t.test('random sequences of deliveries follow the §2 table (property)', async (
           if (res.body !== vorige.antwoord) throw new Error(`replay ${i}: another body`);
           continue;
         }
-        const body = aanlevering(st.resultaten.map(alsResultaat), `run-${run}-${i}`);
+        const body = aanbieding(st.resultaten.map(alsResultaat), `run-${run}-${i}`);
         const res = await lever(ctx, s.auth, body);
         if (res.statusCode !== 200) throw new Error(`delivery ${i}: ${res.statusCode} ${res.body}`);
         const gekregen = res.json().resultaten.map((u: { fout?: { code: string } } & Uitkomst) => {

@@ -4,7 +4,7 @@ import t from 'tap';
 import '../helpers/fast-check.js';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 4: whatever arrives, the service answers a 4xx problem+json with a code (or a 200 when it is in fact
 // valid), never a 5xx, and stays ready; a client that sends slowly is cut off instead of holding a socket.
@@ -111,7 +111,7 @@ t.test('generated hostile bodies: never a 5xx, a 4xx is problem+json with a code
   const gezien = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...paden), vijandig, async (pad, waarde) => {
-      const body = aanlevering([resultaat()], `vijandig-${n++}`);
+      const body = aanbieding([resultaat()], `vijandig-${n++}`);
       const res = await lever(ctx, s.auth, vervang(body, pad, waarde), {
         headers: { 'content-type': 'application/json' },
       });
@@ -147,7 +147,7 @@ t.test('generated hostile bodies: never a 5xx, a 4xx is problem+json with a code
 t.test('fixed hostile cases: raw bytes, nesting, content types, size', async (t) => {
   const ctx = await buildTestApp(t, { BODY_LIMIT_BYTES: String(BODY_LIMIT) });
   const s = await standaardSchool(ctx);
-  const geldig = JSON.stringify(aanlevering([resultaat()], 'geldig-1'));
+  const geldig = JSON.stringify(aanbieding([resultaat()], 'geldig-1'));
 
   const gevallen: Array<{ naam: string; payload: string | Buffer; type?: string; status: number }> = [
     { naam: 'not JSON', payload: '{"berichtId": ', type: 'application/json', status: 400 },
@@ -253,7 +253,7 @@ t.test('slow clients (slowloris) are cut off within the configured timeouts', as
   const s = await standaardSchool(ctx);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = ctx.app.server.address() as AddressInfo;
-  const body = JSON.stringify(aanlevering([resultaat()], 'traag-1'));
+  const body = JSON.stringify(aanbieding([resultaat()], 'traag-1'));
   const kop =
     'POST /v1/boom/resultaten HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
     `Authorization: ${s.auth.authorization}\r\nContent-Type: application/json\r\n` +

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildTestApp, OPERATOR_TOKEN } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
-import { aanlevering, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, resultaat, standaardSchool } from '../helpers/fixtures.js';
 
 // Issue 4: the log never holds a key, the operator token, a Boom-leerlingnummer or a payload (STYLE 11),
 // even at level trace. The logger is the service's own (src/logger.ts), so its redaction is what is tested.
@@ -54,7 +54,7 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
     200,
     'handshake',
   );
-  const levering = aanlevering(
+  const levering = aanbieding(
     [
       mijnResultaat({ resultaatKey: geheimen.key1, boomLeerlingnummer: geheimen.nummer1 }),
       mijnResultaat({ resultaatKey: geheimen.key2, boomLeerlingnummer: geheimen.nummer2 }),
@@ -72,7 +72,7 @@ t.test('a full flow at level trace leaves no secret and no payload in the log', 
   t.equal((await lever(ctx, s.auth, levering)).headers['idempotent-replayed'], 'true', 'a replay');
   const anders = { ...levering, resultaten: levering.resultaten.slice(0, 1) };
   t.equal((await lever(ctx, s.auth, anders)).statusCode, 409, 'the berichtId with another body');
-  const ongeldig = aanlevering(
+  const ongeldig = aanbieding(
     [
       mijnResultaat({
         resultaatKey: geheimen.key422,

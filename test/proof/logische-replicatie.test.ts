@@ -4,7 +4,7 @@ import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import { testServerUrl } from '../helpers/database.js';
-import { aanlevering, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
+import { aanbieding, maakLeerling, maakSchool, maakToets, resultaat } from '../helpers/fixtures.js';
 
 // Issue 16: the publication boom_koppeling (migrations/0009) carries the changes of a delivery to a
 // logical-replication slot, as Debezium or a subscriber would read them (pgoutput, the built-in plugin).
@@ -56,7 +56,7 @@ t.test('a slot on the publication boom_koppeling receives the changes of a deliv
     const res = await lever(
       ctx,
       s.auth,
-      aanlevering([
+      aanbieding([
         resultaat({ resultaatKey: 'R1', boomLeerlingnummer: '111' }),
         resultaat({ resultaatKey: 'R2', boomLeerlingnummer: '999' }),
       ]),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import t, { type Test } from 'tap';
 import { hashSleutel, nieuweSleutel } from '../../src/sleutels.js';
-import { aanlevering, resultaat } from '../helpers/fixtures.js';
+import { aanbieding, resultaat } from '../helpers/fixtures.js';
 import { herstartbarePostgres, wacht } from '../helpers/restartable-postgres.js';
 import { startDienst } from '../helpers/service-process.js';
 
@@ -63,7 +63,7 @@ type Afloop =
 function maakLeveringen(prefix: string): Levering[] {
   return Array.from({ length: LEVERINGEN }, (_, i) => {
     const keys = Array.from({ length: PER_LEVERING }, (_, j) => `${prefix}-${i}-${j}`);
-    const body = aanlevering(
+    const body = aanbieding(
       keys.map((k) => resultaat({ resultaatKey: k })),
       `${prefix}-b-${i}`,
     );

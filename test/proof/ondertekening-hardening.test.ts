@@ -15,7 +15,7 @@ import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever, tekenKoppen } from '../helpers/boom.js';
 import { testServerUrl } from '../helpers/database.js';
 import {
-  aanlevering,
+  aanbieding,
   maakLeerling,
   maakSchoolZonderSleutel,
   maakToets,
@@ -42,7 +42,7 @@ function leverMet(ctx: TestContext, sleutel: string, v: Verzoek = {}) {
   return lever(
     ctx,
     { authorization: `Bearer ${sleutel}` },
-    v.payload ?? JSON.stringify(aanlevering([resultaat()])),
+    v.payload ?? JSON.stringify(aanbieding([resultaat()])),
     {
       geheim: v.geheim,
       getekend: v.getekend,
@@ -181,7 +181,7 @@ t.test(
     t.equal(await geweigerd(ctx), 0);
 
     const kapot = '{"berichtId": "B-KAPOT", "resultaten": [';
-    const geldig = JSON.stringify(aanlevering([resultaat()], 'B-GELDIG'));
+    const geldig = JSON.stringify(aanbieding([resultaat()], 'B-GELDIG'));
     const weigeringen: Array<[string, Verzoek]> = [
       ['unsigned broken JSON (not 400)', { payload: kapot }],
       ['unsigned text/plain (not 415)', { payload: geldig, contentType: 'text/plain' }],
@@ -325,7 +325,7 @@ t.test(
     const geheim: string = (await ondertekeningAan(ctx, url)).json().ondertekengeheim;
     await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = ctx.app.server.address() as AddressInfo;
-    const payload = JSON.stringify(aanlevering([resultaat()], 'B-STUKKEN'));
+    const payload = JSON.stringify(aanbieding([resultaat()], 'B-STUKKEN'));
     const stukken = payload.match(/[\s\S]{1,40}/g) as string[];
     const basis = { authorization: `Bearer ${k1}`, 'content-type': 'application/json' };
 
@@ -334,7 +334,7 @@ t.test(
     t.equal(JSON.parse(getekend.body).resultaten[0].status, 'verwerkt');
 
     const groot = JSON.stringify(
-      aanlevering(Array.from({ length: 1000 }, (_, i) => resultaat({ resultaatKey: `R-${i}` }))),
+      aanbieding(Array.from({ length: 1000 }, (_, i) => resultaat({ resultaatKey: `R-${i}` }))),
     );
     const zonder = await postInStukken(port, basis, groot.match(/[\s\S]{1,65536}/g) as string[]);
     t.equal(zonder.status, 401);

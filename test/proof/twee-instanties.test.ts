@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { createTestDatabase } from '../helpers/database.js';
-import { aanlevering, resultaat } from '../helpers/fixtures.js';
+import { aanbieding, resultaat } from '../helpers/fixtures.js';
 import { startDienst } from '../helpers/service-process.js';
 
 // Issue 4, scaling out: two real service processes on one database. Exactly-once holds when duplicates are
@@ -62,7 +62,7 @@ t.test('two instances on one database', async (t) => {
   const boom = { authorization: `Bearer ${sleutel}`, 'content-type': 'application/json' };
 
   // The same delivery 20 times at once, alternating between the instances.
-  const body = aanlevering(
+  const body = aanbieding(
     Array.from({ length: 10 }, (_, i) => resultaat({ resultaatKey: `K-${i}` })),
     'gesplitst',
   );
@@ -86,7 +86,7 @@ t.test('two instances on one database', async (t) => {
         'POST',
         '/v1/boom/resultaten',
         boom,
-        aanlevering([resultaat({ resultaatKey: 'S' })], `s-${i}`),
+        aanbieding([resultaat({ resultaatKey: 'S' })], `s-${i}`),
       ),
     ),
   );

@@ -24,7 +24,7 @@ t.test('inhoudHash: SHA-256 of the canonical form; every difference counts', asy
 t.test('aanbiedingHashes: the delivery and each result, as inhoudHash gives them', async (t) => {
   const r1 = { resultaatKey: 'K1', toets: { versie: 'A', code: 'X' } };
   const r2 = { revisie: 2, resultaatKey: 'K2' };
-  for (const [naam, aanlevering] of [
+  for (const [naam, aanbieding] of [
     ['two results', { verzondenOp: 'v', resultaten: [r1, r2], berichtId: 'b' }],
     ['one result', { berichtId: 'b', resultaten: [r1] }],
     ['no results', { berichtId: 'b', resultaten: [] }],
@@ -33,11 +33,11 @@ t.test('aanbiedingHashes: the delivery and each result, as inhoudHash gives them
     ['a nested resultaten', { a: { resultaten: [] }, berichtId: 'b', resultaten: [r1, r2] }],
     ['a nested resultaten after', { berichtId: 'b', resultaten: [r1], z: { resultaten: [] } }],
   ] as const) {
-    const h = aanbiedingHashes(aanlevering as unknown as { resultaten: unknown[] });
-    t.same(h.geheel, inhoudHash(aanlevering), `${naam}: the delivery`);
+    const h = aanbiedingHashes(aanbieding as unknown as { resultaten: unknown[] });
+    t.same(h.geheel, inhoudHash(aanbieding), `${naam}: the delivery`);
     t.same(
       h.perResultaat,
-      aanlevering.resultaten.map((r) => inhoudHash(r)),
+      aanbieding.resultaten.map((r) => inhoudHash(r)),
       `${naam}: each result`,
     );
   }
