@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uitkomst as uitkomstSchema } from '../schema/boom.js';
+import { FOUT_STATUSSEN } from '../verwerking/index.js';
 import { negeer, probeerAllesOpnieuw, probeerOpnieuw } from './fouten.js';
 import { type FoutRij, lijstFouten } from './fouten-repo.js';
 import { lijst, limit, pagina, tijdCursor } from './paging.js';
 import { beheer, foutCode, idParams, iso, tijdstip } from './schema.js';
 
-const foutStatus = z.enum(['open', 'opgelost', 'genegeerd']);
+const foutStatus = z.enum(FOUT_STATUSSEN);
 
 const foutAntwoord = z.object({
   id: z.string(),
