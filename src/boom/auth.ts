@@ -27,10 +27,10 @@ type Sleutel = Awaited<ReturnType<typeof zoekSleutels>>[number];
 
 /**
  * Looks keys up by hash; the lookups of requests that arrive while one is running share one query, bounded
- * by `begrensd` (RESPONSE_DEADLINE_MS).
+ * by RESPONSE_DEADLINE_MS (`db` answers a deadline-bound kysely for each query).
  * Never cached: a withdrawn key is refused from the moment its withdrawal commits.
  */
-export function maakSleutelzoeker(db: Db, begrensd: <T>(fn: () => Promise<T>) => Promise<T>) {
+export function maakSleutelzoeker(db: () => Db) {
   const batcher = new Batcher<Buffer, Sleutel | undefined>({
     parallel: 1,
     size: () => 1,
@@ -38,7 +38,7 @@ export function maakSleutelzoeker(db: Db, begrensd: <T>(fn: () => Promise<T>) =>
     fits: () => true,
     handle: async (hashes) => {
       const gevonden = new Map(
-        (await begrensd(() => zoekSleutels(db, hashes))).map((s) => [s.sleutel_hash.toString('hex'), s]),
+        (await zoekSleutels(db(), hashes)).map((s) => [s.sleutel_hash.toString('hex'), s]),
       );
       return hashes.map((h) => ({ status: 'fulfilled' as const, value: gevonden.get(h.toString('hex')) }));
     },

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { withDeadline } from '../db/deadline.js';
+import { withDeadline } from '../db/pool.js';
 import { leesRest } from '../plugins/body-rest.js';
 import { registreerJsonParser } from '../plugins/json-body.js';
 import { sendProblem, toAppError } from '../plugins/problem.js';
@@ -66,11 +66,10 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by
   // RESPONSE_DEADLINE_MS; the ingest bounds its own transactions by each aanbieding's deadline
   // (src/boom/ingest.ts).
-  const binnenAntwoordtijd = <T>(fn: () => Promise<T>) =>
-    withDeadline({ at: performance.now() + antwoordtijd - margeVan(antwoordtijd), margin: 0 }, fn);
-  const db = app.db;
+  const begrensd = () =>
+    withDeadline(app.db, { at: performance.now() + antwoordtijd - margeVan(antwoordtijd), margin: 0 });
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
-  const zoekSleutel = maakSleutelzoeker(db, binnenAntwoordtijd);
+  const zoekSleutel = maakSleutelzoeker(begrensd);
   app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
   // Before parsing: a koppeling that signs only takes signed requests, checked on the raw bytes. An unsigned
   // or wrongly signed request is not parsed (no 400/415/422 for it) and not recorded; the parser then reads
@@ -108,14 +107,12 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
     ) {
       try {
         const berichtId = berichtIdVan(request.body);
-        await binnenAntwoordtijd(() =>
-          registreerAfwijzing(db, {
-            schoolId: koppeling.schoolId,
-            berichtId,
-            status: appErr.status,
-            code: appErr.code,
-          }),
-        );
+        await registreerAfwijzing(begrensd(), {
+          schoolId: koppeling.schoolId,
+          berichtId,
+          status: appErr.status,
+          code: appErr.code,
+        });
         app.metrics.aanbiedingen.inc({ status: String(appErr.status) });
       } catch (recordErr) {
         request.log.warn(
@@ -180,7 +177,7 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
       },
     },
     async (request) => {
-      const school = await binnenAntwoordtijd(() => activeerSleutel(db, request.koppeling!.sleutelId));
+      const school = await activeerSleutel(begrensd(), request.koppeling!.sleutelId);
       return { school: { naam: school.naam }, status: 'actief' as const };
     },
   );

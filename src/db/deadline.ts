@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /** A deadline passed (RESPONSE_DEADLINE_MS): nothing was started, or what was started was rolled back. */
 export class DeadlinePassed extends Error {
   readonly code = 'ANTWOORDTIJD';
@@ -83,20 +81,4 @@ export class Slots {
 export interface Deadline {
   at: number;
   margin: number;
-}
-
-const current = new AsyncLocalStorage<Deadline>();
-
-/**
- * Runs `fn` with this deadline for every database call it makes on the service's pool (src/db/pool.ts):
- * the wait for a connection and each statement's answer end at `at - margin`, and a transaction started in
- * it has the server end its statements and lock waits a margin before that.
- */
-export function withDeadline<T>(deadline: Deadline, fn: () => Promise<T>): Promise<T> {
-  return current.run(deadline, fn);
-}
-
-/** The deadline `fn` of withDeadline runs under, if any. */
-export function currentDeadline(): Deadline | undefined {
-  return current.getStore();
 }

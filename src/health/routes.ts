@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { withDeadline } from '../db/deadline.js';
+import { withDeadline } from '../db/pool.js';
 import { AppError } from '../errors.js';
 
 const ok = z.object({ status: z.literal('ok') });
@@ -43,9 +43,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, op
         throw nietKlaar(new Error(`the oldest delivery has waited ${Math.round(oudste)} ms`));
       }
       try {
-        await withDeadline({ at: performance.now() + controleMs, margin: 0 }, () =>
-          sql`SELECT 1`.execute(app.db),
-        );
+        await sql`SELECT 1`.execute(withDeadline(app.db, { at: performance.now() + controleMs, margin: 0 }));
       } catch (err) {
         throw nietKlaar(err);
       }

@@ -58,7 +58,7 @@ t.test('a lookup in flight when the withdrawal commits does not answer a later r
   const s = await maakSchool(ctx, { naam: 'Ingetrokken' });
   const ander = await maakSchool(ctx, { naam: 'Blijft' });
   const poort = new Poort();
-  const zoek = maakSleutelzoeker(ctx.db.withPlugin(poort), (fn) => fn());
+  const zoek = maakSleutelzoeker(() => ctx.db.withPlugin(poort));
   const hash = hashSleutel(s.sleutel);
 
   const eerste = zoek(hash);
