@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { DeadlinePassed } from '../db/deadline.js';
 import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { Batcher } from '../lib/batcher.js';
@@ -25,25 +26,35 @@ export function nietGeautoriseerd(): AppError {
 
 type Sleutel = Awaited<ReturnType<typeof zoekSleutels>>[number];
 
+interface Opzoeking {
+  hash: Buffer;
+  /** When the request's answer is due (a performance.now() time; RESPONSE_DEADLINE_MS less the margin). */
+  uiterlijk: number;
+}
+
 /**
- * Looks keys up by hash; the lookups of requests that arrive while one is running share one query, bounded
- * by RESPONSE_DEADLINE_MS (`db` answers a deadline-bound kysely for each query).
- * Never cached: a withdrawn key is refused from the moment its withdrawal commits.
+ * Looks keys up by hash; the lookups of requests that arrive while one is running share one query. Each
+ * request's lookup is over by its deadline: one still waiting for its turn then fails (503), and the query
+ * of a batch of lookups is bounded by the earliest deadline among them (`db(uiterlijk)` answers a kysely
+ * bound to it). Never cached: a withdrawn key is refused from the moment its withdrawal commits.
  */
-export function maakSleutelzoeker(db: () => Db) {
-  const batcher = new Batcher<Buffer, Sleutel | undefined>({
+export function maakSleutelzoeker(db: (uiterlijk: number) => Db) {
+  const batcher = new Batcher<Opzoeking, Sleutel | undefined>({
     parallel: 1,
     size: () => 1,
     maxSize: 200,
     fits: () => true,
-    handle: async (hashes) => {
+    deadline: { at: (o) => o.uiterlijk, expired: () => new DeadlinePassed('waiting for the key lookup') },
+    handle: async (opzoekingen) => {
+      const uiterlijk = Math.min(...opzoekingen.map((o) => o.uiterlijk));
+      const hashes = opzoekingen.map((o) => o.hash);
       const gevonden = new Map(
-        (await zoekSleutels(db(), hashes)).map((s) => [s.sleutel_hash.toString('hex'), s]),
+        (await zoekSleutels(db(uiterlijk), hashes)).map((s) => [s.sleutel_hash.toString('hex'), s]),
       );
       return hashes.map((h) => ({ status: 'fulfilled' as const, value: gevonden.get(h.toString('hex')) }));
     },
   });
-  return (hash: Buffer) => batcher.submit(hash);
+  return (hash: Buffer, uiterlijk = Number.POSITIVE_INFINITY) => batcher.submit({ hash, uiterlijk });
 }
 
 export type Sleutelzoeker = ReturnType<typeof maakSleutelzoeker>;
@@ -56,6 +67,8 @@ export async function authenticeerKoppeling(
   zoekSleutel: Sleutelzoeker,
   request: FastifyRequest,
   mislukt: { teller: MislukteSleutels; max: number },
+  /** When the request's answer is due (a performance.now() time): the lookup is over by then. */
+  uiterlijk: number,
 ): Promise<void> {
   const token = bearerToken(request.headers.authorization);
   // A client over the failed-key limit is refused before any lookup, unless it brings what could be an
@@ -63,7 +76,7 @@ export async function authenticeerKoppeling(
   const resterend = mislukt.teller.geblokkeerd(request.ip, mislukt.max);
   if (resterend > 0 && !(token && SLEUTEL_VORM.test(token))) throw teVeel(resterend);
   const hash = hashSleutel(token ?? '');
-  const sleutel = await zoekSleutel(hash);
+  const sleutel = await zoekSleutel(hash, uiterlijk);
   if (!gelijkeHash(sleutel?.sleutel_hash, hash) || token === undefined || !sleutel) {
     await teVeelMislukt(request, mislukt);
     throw nietGeautoriseerd();

@@ -66,11 +66,13 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
   // Every statement of a Boom request (the key lookup, a rejection recorded) is bounded by
   // RESPONSE_DEADLINE_MS; the ingest bounds its own transactions by each aanbieding's deadline
   // (src/boom/ingest.ts).
-  const begrensd = () =>
-    withDeadline(app.db, { at: performance.now() + antwoordtijd - margeVan(antwoordtijd), margin: 0 });
+  const uiterlijk = () => performance.now() + antwoordtijd - margeVan(antwoordtijd);
+  const begrensd = () => withDeadline(app.db, { at: uiterlijk(), margin: 0 });
   const mislukt = { teller: opts.mislukteSleutels, max: opts.maxMislukteSleutels };
-  const zoekSleutel = maakSleutelzoeker(begrensd);
-  app.addHook('onRequest', async (request) => authenticeerKoppeling(zoekSleutel, request, mislukt));
+  const zoekSleutel = maakSleutelzoeker((at) => withDeadline(app.db, { at, margin: 0 }));
+  app.addHook('onRequest', async (request) =>
+    authenticeerKoppeling(zoekSleutel, request, mislukt, uiterlijk()),
+  );
   // Before parsing: a koppeling that signs only takes signed requests, checked on the raw bytes. An unsigned
   // or wrongly signed request is not parsed (no 400/415/422 for it) and not recorded; the parser then reads
   // the same bytes from a new stream.

@@ -68,11 +68,12 @@ const pools = new WeakMap<Kysely<Database>, pg.Pool>();
 /**
  * `db` bounded by a deadline (a Boom request's RESPONSE_DEADLINE_MS): a kysely over the same pool whose
  * every wait ends by `deadline.at - deadline.margin` (deadlinePool). Cheap to make, one per batch or
- * request; nothing to close. A `db` that createDb did not make (a test's own) is answered as it is.
+ * request; nothing to close. A `db` that createDb did not make (a test's own), or no deadline (Infinity),
+ * is answered as it is.
  */
 export function withDeadline(db: Kysely<Database>, deadline: Deadline): Kysely<Database> {
   const pool = pools.get(db);
-  if (!pool) return db;
+  if (!pool || !Number.isFinite(deadline.at)) return db;
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: deadlinePool(pool, deadline) }) });
 }
 

@@ -46,7 +46,8 @@ export class Batcher<T, R> {
     return new Promise<R>((resolve, reject) => {
       const w: Waiting<T, R> = { work, resolve, reject, since: performance.now() };
       const deadline = this.opts.deadline;
-      if (deadline) {
+      // No deadline (Infinity) sets no timer: setTimeout would take it for 1 ms.
+      if (deadline && Number.isFinite(deadline.at(work))) {
         w.timer = setTimeout(
           () => {
             w.expired = true;

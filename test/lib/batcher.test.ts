@@ -306,3 +306,21 @@ t.test('oudste: how long the oldest piece has waited without an answer', async (
   await p.rustig();
   t.equal(p.batcher.oldest(), 0);
 });
+
+t.test(
+  'a piece without a deadline (Infinity) waits as long as it takes (setTimeout would fire in 1 ms)',
+  async (t) => {
+    const p = proef({
+      deadline: { at: () => Number.POSITIVE_INFINITY, expired: (s) => new Error(`verlopen:${s.id}`) },
+    });
+    const a = p.batcher.submit({ id: 'a' });
+    const b = p.batcher.submit({ id: 'b' });
+    await new Promise((r) => setTimeout(r, 30));
+    t.equal(p.batcher.waiting, 1, 'b still waits after 30 ms');
+    p.aanroepen[0]!.klaar();
+    t.equal(await a, 'ok:a');
+    await p.rustig();
+    p.aanroepen[1]!.klaar();
+    t.equal(await b, 'ok:b', 'b handled, not rejected');
+  },
+);
