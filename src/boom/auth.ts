@@ -4,7 +4,7 @@ import type { Db } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { Batcher } from '../lib/batcher.js';
 import { bearerToken, gelijkeHash, hashSleutel } from '../sleutels.js';
-import type { MislukteSleutels } from './mislukte-sleutels.js';
+import { clientVan, type MislukteSleutels } from './mislukte-sleutels.js';
 import { zoekSleutels } from './repository.js';
 
 export interface Koppeling {
@@ -73,7 +73,7 @@ export async function authenticeerKoppeling(
   const token = bearerToken(request.headers.authorization);
   // A client over the failed-key limit is refused before any lookup, unless it brings what could be an
   // issued key: that one is still looked up, since a valid key is never held up.
-  const resterend = mislukt.teller.geblokkeerd(request.ip, mislukt.max);
+  const resterend = mislukt.teller.geblokkeerd(clientVan(request.ip), mislukt.max);
   if (resterend > 0 && !(token && SLEUTEL_VORM.test(token))) throw teVeel(resterend);
   const hash = hashSleutel(token ?? '');
   const sleutel = await zoekSleutel(hash, uiterlijk);
@@ -94,7 +94,7 @@ export async function authenticeerKoppeling(
 async function teVeelMislukt(request: FastifyRequest, mislukt: { teller: MislukteSleutels; max: number }) {
   let telling: { aantal: number; resterendSeconden: number };
   try {
-    telling = await mislukt.teller.registreer(request.ip);
+    telling = await mislukt.teller.registreer(clientVan(request.ip));
   } catch (err) {
     request.log.warn({ err: { message: (err as Error).message } }, 'failed-key counter unavailable');
     return;

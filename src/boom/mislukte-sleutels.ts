@@ -16,6 +16,30 @@ export interface MislukteSleutels {
   close(): Promise<void>;
 }
 
+/**
+ * The client a failure is counted for: an IPv4 address as it is; an IPv6 address by its /64 prefix, the
+ * block one subscriber or host is given, so that one attacker cannot start afresh by taking the next of
+ * its 2^64 addresses. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is its IPv4 address.
+ */
+export function clientVan(ip: string): string {
+  const adres = ip.split('%')[0]!.toLowerCase(); // a zone (fe80::1%eth0) names no other client
+  if (!adres.includes(':')) return adres;
+  const v4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(adres);
+  if (v4) return v4[1]!;
+  const delen = (deel: string) =>
+    deel === ''
+      ? []
+      : deel.split(':').flatMap((h) =>
+          // An embedded IPv4 tail (64:ff9b::192.0.2.1) is two groups.
+          h.includes('.') ? ['0', '0'] : [h.replace(/^0+(?=.)/, '')],
+        );
+  const [kop = '', staart] = adres.split('::');
+  const voor = delen(kop);
+  const na = staart === undefined ? [] : delen(staart);
+  const groepen = [...voor, ...Array(Math.max(0, 8 - voor.length - na.length)).fill('0'), ...na];
+  return `${groepen.slice(0, 4).join(':')}::/64`;
+}
+
 interface Schakel<K, V> {
   key: K;
   value: V;

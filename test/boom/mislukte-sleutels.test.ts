@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { inMemoryCounter, MAX_CLIENTS, redisCounter } from '../../src/boom/mislukte-sleutels.js';
+import { clientVan, inMemoryCounter, MAX_CLIENTS, redisCounter } from '../../src/boom/mislukte-sleutels.js';
 import { buildTestApp } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
 import { aanbieding, resultaat, standaardSchool } from '../helpers/fixtures.js';
@@ -167,3 +167,28 @@ for (const variant of ['memory', 'redis'] as const) {
     t.equal(other.statusCode, 401, 'another client has its own count');
   });
 }
+
+t.test(
+  'an IPv6 client is counted by its /64: the next address of the same block starts no new count',
+  async (t) => {
+    t.equal(clientVan('2001:db8:1:2::a'), '2001:db8:1:2::/64');
+    t.equal(clientVan('2001:0DB8:0001:0002:ffff:1:2:3'), '2001:db8:1:2::/64', 'leading zeros and case');
+    t.equal(clientVan('2001:db8::1'), '2001:db8:0:0::/64', ':: inside the prefix');
+    t.equal(clientVan('::1'), '0:0:0:0::/64');
+    t.equal(clientVan('fe80::1%eth0'), 'fe80:0:0:0::/64', 'a zone is not part of the client');
+    t.equal(clientVan('::ffff:192.0.2.7'), '192.0.2.7', 'IPv4-mapped: the IPv4 address');
+    t.equal(clientVan('64:ff9b::192.0.2.1'), '64:ff9b:0:0::/64', 'an embedded IPv4 tail');
+    t.equal(clientVan('192.0.2.7'), '192.0.2.7');
+
+    const ctx = await buildTestApp(t, { FAILED_KEYS_MAX: '2' });
+    const fout = { authorization: `Bearer bk_${'x'.repeat(43)}` };
+    const koppeling = (remoteAddress: string) =>
+      ctx.app.inject({ method: 'POST', url: '/v1/boom/koppeling', headers: fout, remoteAddress });
+    const statuses = [];
+    for (const adres of ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:db8:1:2::c', '2001:db8:1:2:ffff::d']) {
+      statuses.push((await koppeling(adres)).statusCode);
+    }
+    t.same(statuses, [401, 401, 429, 429], 'four addresses of one /64 share one count');
+    t.equal((await koppeling('2001:db8:1:3::a')).statusCode, 401, 'the next /64 has its own count');
+  },
+);
