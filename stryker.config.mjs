@@ -1,15 +1,21 @@
 // Mutation testing of the pure rule modules against their fast, database-free tests (issue 17).
 // `npm run mutate` runs two groups, each against only its own tests (most mutants of the payload schema are
 // "static", made when the module loads, and Stryker runs every test file of the group for those):
-//   - verwerking: the decision, content hashing and the error bookkeeping;
+//   - verwerking: the decision (one result, and whole batches), content hashing and the error bookkeeping;
 //   - schema: the Boom payload (`npm run mutate -- schema`, or `verwerking`, for one group).
 // Reports land in reports/mutation/<group>/ (gitignored); docs/mutation-testing.md has the results.
 
 const groepen = {
   verwerking: {
-    mutate: ['src/verwerking/beslissing.ts', 'src/verwerking/inhoud.ts', 'src/verwerking/foutboek.ts'],
+    mutate: [
+      'src/verwerking/beslissing.ts',
+      'src/verwerking/beslis-bundel.ts',
+      'src/verwerking/inhoud.ts',
+      'src/verwerking/foutboek.ts',
+    ],
     testFiles: [
       'test/verwerking/beslissing.test.ts',
+      'test/verwerking/beslis-bundel.test.ts',
       'test/verwerking/inhoud.test.ts',
       'test/verwerking/foutboek.test.ts',
       'test/verwerking/foutboek-regels.test.ts',
