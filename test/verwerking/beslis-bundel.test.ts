@@ -145,10 +145,14 @@ t.test('a berichtId accepted before: the same content is a replay, other content
       ]),
     }),
   );
-  t.same(besluiten, [
-    { soort: 'herhaald', antwoord: eerderAntwoord },
-    { soort: 'hergebruikt', berichtId: 'b-2' },
-  ]);
+  // Spread: a hole (an aanbieding left undecided) becomes undefined, which t.same would not compare.
+  t.strictSame(
+    [...besluiten],
+    [
+      { soort: 'herhaald', antwoord: eerderAntwoord },
+      { soort: 'hergebruikt', berichtId: 'b-2' },
+    ],
+  );
   t.same(
     schrijfwerk,
     { foutWijzigingen: [], rijen: [], nieuweFouten: [], aanbiedingen: [] },
@@ -164,7 +168,7 @@ t.test('a berichtId accepted before: the same content is a replay, other content
       ]),
     }),
   );
-  t.same(opnieuw.besluiten, [{ soort: 'hergebruikt', berichtId: 'b-1' }]);
+  t.strictSame([...opnieuw.besluiten], [{ soort: 'hergebruikt', berichtId: 'b-1' }]);
 });
 
 t.test(
@@ -191,7 +195,15 @@ t.test(
       [c],
       opgezocht({ bezet: new Set([bezetSleutel('bericht', A, 'b-bezet')]) }),
     );
-    t.same(bericht.besluiten, [{ soort: 'wacht' }], "a berichtId's lock held elsewhere: waits");
+    t.strictSame([...bericht.besluiten], [{ soort: 'wacht' }], "a berichtId's lock held elsewhere: waits");
+    // One key of two held: the whole aanbieding waits.
+    const half = binnen('id-5', A, 'b-5', [r({ resultaatKey: 'K-vrij' }), r({ resultaatKey: 'K-bezet' })]);
+    const deels = beslisAanbiedingen(
+      [half],
+      opgezocht({ bezet: new Set([bezetSleutel('sleutel', A, 'K-bezet')]) }),
+    );
+    t.strictSame([...deels.besluiten], [{ soort: 'wacht' }], 'one of its keys held: the aanbieding waits');
+    t.same(deels.schrijfwerk.rijen, [], 'and writes nothing');
   },
 );
 
@@ -212,6 +224,39 @@ t.test('one key twice in a batch: the later aanbieding sees what the earlier dec
     'revisie 1 kept in the history as applied then; revisie 2 becomes the current result',
   );
 });
+
+t.test(
+  'dubbel writes nothing; a skipped revisie (setting off) is kept in the history as overgeslagen',
+  async (t) => {
+    const eerder = r({ revisie: 1 });
+    const huidig = new Map([
+      [perSchool(A, 'K-1'), { revisie: 1, hash: inhoudHash(eerder) }],
+      [perSchool(B, 'K-1'), { revisie: 1, hash: inhoudHash(eerder) }],
+    ]);
+    const dubbel = beslisAanbiedingen([binnen('id-1', A, 'b-1', [eerder])], opgezocht({ huidig }));
+    t.same(
+      dubbel.besluiten.map((b) =>
+        b.soort === 'nieuw' ? b.antwoord.resultaten.map((u) => u.status) : b.soort,
+      ),
+      [['dubbel']],
+    );
+    t.same(dubbel.schrijfwerk.rijen, [], 'the same revisie with the same content: no row');
+    const hernormering = r({ revisie: 2, reden: 'hernormering' });
+    const { besluiten, schrijfwerk } = beslisAanbiedingen(
+      [binnen('id-2', B, 'b-2', [hernormering]), binnen('id-3', B, 'b-3', [hernormering])],
+      opgezocht({ huidig }),
+    );
+    t.same(
+      besluiten.map((b) => (b.soort === 'nieuw' ? b.antwoord.resultaten.map((u) => u.status) : b.soort)),
+      [['overgeslagen'], ['overgeslagen']],
+    );
+    t.same(
+      schrijfwerk.rijen.map((w) => [w.resultaat.revisie, w.verwerking, w.huidig, w.aanbiedingId]),
+      [[2, 'overgeslagen', false, 'id-2']],
+      'once, with the aanbieding it came in first; the current result stays revisie 1',
+    );
+  },
+);
 
 t.test('retries: outcomes per foutmelding, in order; the open errors they resolve or count', async (t) => {
   const open = r({ resultaatKey: 'K-open', boomLeerlingnummer: '4839201' });
