@@ -8,6 +8,7 @@ import { inMemoryCounter, type MislukteSleutels } from './boom/mislukte-sleutels
 import { boomRoutes } from './boom/routes.js';
 import type { Config } from './config.js';
 import type { DbHandle } from './db/pool.js';
+import { AppError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { leesRest } from './plugins/body-rest.js';
 import { dbPlugin } from './plugins/db.js';
@@ -64,6 +65,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // problem+json from the catalogue too.
     frameworkErrors,
     clientErrorHandler,
+    // While the server closes, a request that still arrives on a kept-alive connection gets the 503 below,
+    // problem+json like every rejection (Fastify's own is plain JSON).
+    return503OnClosing: false,
   });
   const { config } = opts;
   const mislukteSleutels =
@@ -77,6 +81,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(async (err, request, reply) => {
     await leesRest(request, reply);
     return handleError(err, request, reply);
+  });
+  let sluit = false;
+  app.addHook('preClose', async () => {
+    sluit = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (!sluit) return;
+    throw new AppError('NIET_BESCHIKBAAR', {
+      detail: 'De dienst stopt; probeer het zo opnieuw',
+      headers: { 'retry-after': '5', connection: 'close' },
+    });
   });
   // An empty body sent as JSON (a POST without content, from a client that always sets the header) is no
   // body, not broken JSON. Boom's scope registers the same parser with its stricter rule.
