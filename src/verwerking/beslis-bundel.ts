@@ -100,8 +100,10 @@ export function beslisAanbiedingen(
     const { bezet } = opgezocht;
     if (
       wachtendeScholen.has(schoolId) ||
-      bezet.has(bezetSleutel('bericht', schoolId, aanbieding.berichtId)) ||
-      aanbieding.resultaten.some((r) => bezet.has(bezetSleutel('sleutel', schoolId, r.resultaatKey)))
+      // Nearly always nothing is held elsewhere: then no key of the batch is built to look for it.
+      (bezet.size > 0 &&
+        (bezet.has(bezetSleutel('bericht', schoolId, aanbieding.berichtId)) ||
+          aanbieding.resultaten.some((r) => bezet.has(bezetSleutel('sleutel', schoolId, r.resultaatKey)))))
     ) {
       wachtendeScholen.add(schoolId);
       besluiten[plek] = { soort: 'wacht' };

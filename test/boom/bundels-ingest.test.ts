@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
-import {
-  type AanbiedingVanSchool,
-  ingestSamen,
-  maakIngest,
-  STANDAARD_INGEST,
-} from '../../src/boom/ingest.js';
+import { type AanbiedingVanSchool, ingestSamen, STANDAARD_INGEST } from '../../src/boom/ingest.js';
 import { AppError, isDatabaseUnavailable } from '../../src/errors.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { lever } from '../helpers/boom.js';
@@ -55,12 +50,8 @@ t.test('ingestSamen refuses a batch that holds one berichtId twice, and writes n
 t.test('one berichtId offered twice at once through maakIngest: never in one batch', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims, waarneming } = metClaims(ctx);
-  const ingest = maakIngest(
-    db,
-    { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
-    waarneming,
-  );
+  const { claims, maakIngestMet } = metClaims(ctx);
+  const ingest = maakIngestMet({ parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
   const x = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'X' })], 'x');
   const anders = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'X', revisie: 2 })], 'x');
   const y = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'Y' })], 'y');
@@ -107,12 +98,8 @@ t.test('one berichtId offered twice at once through maakIngest: never in one bat
 t.test('one berichtId in two batches running side by side: the claim lock decides', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims, waarneming } = metClaims(ctx);
-  const ingest = maakIngest(
-    db,
-    { parallel: 2, parallelKlein: 2, kleinTot: 50, maxResultaten: 500 },
-    waarneming,
-  );
+  const { claims, maakIngestMet } = metClaims(ctx);
+  const ingest = maakIngestMet({ parallel: 2, parallelKlein: 2, kleinTot: 50, maxResultaten: 500 });
   // Both start at once (parallel 2), in transactions of their own.
   const zelfde = aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'Z' })], 'z');
   const [a, b] = await Promise.all([ingest.aanbieden(zelfde), ingest.aanbieden(structuredClone(zelfde))]);
@@ -226,12 +213,8 @@ for (const [naam, breuk] of Object.entries(breuken)) {
     t.same(await tel(ctx), { aanbiedingen: 0, huidig: 0, revisies: 0, fouten: 0 }, 'all rolled back');
 
     // Through maakIngest: the batch fails, each delivery is handled again alone.
-    const { db, claims, waarneming } = metClaims(ctx);
-    const ingest = maakIngest(
-      db,
-      { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
-      waarneming,
-    );
+    const { claims, maakIngestMet } = metClaims(ctx);
+    const ingest = maakIngestMet({ parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
     const voorop = ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
     const [a, slecht, c] = await Promise.allSettled(maak().map((l) => ingest.aanbieden(l)));
     await voorop;
@@ -299,12 +282,8 @@ t.test('a replay in a batch with new deliveries: the stored answer, and nothing 
        FROM aanbiedingen a WHERE a.bericht_id = 'eerder'`,
   );
 
-  const { db, claims, waarneming } = metClaims(ctx);
-  const ingest = maakIngest(
-    db,
-    { parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 },
-    waarneming,
-  );
+  const { claims, maakIngestMet } = metClaims(ctx);
+  const ingest = maakIngestMet({ parallel: 1, parallelKlein: 1, kleinTot: 50, maxResultaten: 500 });
   const voorop = ingest.aanbieden(aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: 'W' })], 'w'));
   const [nieuw1, herhaling, hergebruik, nieuw2] = await Promise.allSettled([
     // K revisie 2 before the replay of revisie 1 in the same batch: the replay must not touch K.
@@ -474,13 +453,9 @@ t.test(
     // The small lane is kept busy: a's claim is held back until the larger delivery is answered. Were the
     // larger one queued behind a, neither would finish (the test would time out).
     let grootKlaar: Promise<unknown> | undefined;
-    const { db, claims, waarneming } = metClaims(ctx, (ids) => (ids.includes('a') ? grootKlaar : undefined));
+    const { claims, maakIngestMet } = metClaims(ctx, (ids) => (ids.includes('a') ? grootKlaar : undefined));
     // Small: fewer than 2 results, one batch at a time; larger: their own lane.
-    const ingest = maakIngest(
-      db,
-      { parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 },
-      waarneming,
-    );
+    const ingest = maakIngestMet({ parallel: 1, parallelKlein: 1, kleinTot: 2, maxResultaten: 500 });
     const klein = (id: string) => aanbiedingVan(s.schoolId, [resultaat({ resultaatKey: id })], id);
     const groot = aanbiedingVan(
       s.schoolId,
@@ -511,8 +486,8 @@ t.test(
 t.test('a batch that fails on its deadline is not retried one delivery at a time', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);
-  const { db, claims, waarneming } = metClaims(ctx);
-  const ingest = maakIngest(db, { ...STANDAARD_INGEST, parallelKlein: 1, antwoordtijdMs: 1500 }, waarneming);
+  const { claims, maakIngestMet } = metClaims(ctx);
+  const ingest = maakIngestMet({ ...STANDAARD_INGEST, parallelKlein: 1, antwoordtijdMs: 1500 });
   const houder = new pg.Client({ connectionString: ctx.url });
   await houder.connect();
   t.teardown(() => houder.end());

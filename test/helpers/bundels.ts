@@ -1,4 +1,11 @@
-import type { AanbiedingVanSchool, IngestUitkomst, IngestWaarneming } from '../../src/boom/ingest.js';
+import {
+  type AanbiedingVanSchool,
+  type Ingest,
+  type IngestOpties,
+  type IngestUitkomst,
+  type IngestWaarneming,
+  maakIngest,
+} from '../../src/boom/ingest.js';
 import type { Db } from '../../src/db/types.js';
 import { aanbieding as aanbiedingSchema } from '../../src/schema/boom.js';
 import type { Aanbieding } from '../../src/verwerking/index.js';
@@ -34,14 +41,14 @@ export function statussen(u: PromiseSettledResult<IngestUitkomst> | IngestUitkom
 }
 
 /**
- * The test app's database, and the ingest's hook that notes every claim with the berichtIds it claimed:
- * the proof of which aanbiedingen were written in one transaction. Pass `waarneming` to maakIngest.
+ * An ingest on the test app's database (maakIngestMet) whose every claim is noted with the berichtIds it
+ * claimed: the proof of which aanbiedingen were written in one transaction.
  */
 export function metClaims(
   ctx: TestContext,
   /** Holds a claim back until the promise it answers settles (to keep a batch open). */
   houdVast?: (berichtIds: string[]) => Promise<unknown> | undefined,
-): { db: Db; claims: string[][]; waarneming: IngestWaarneming } {
+): { claims: string[][]; maakIngestMet: (opties: IngestOpties) => Ingest } {
   const claims: string[][] = [];
   const waarneming: IngestWaarneming = {
     voorClaim: (ids) => {
@@ -49,7 +56,7 @@ export function metClaims(
       return houdVast?.(ids);
     },
   };
-  return { db: ctx.app.db, claims, waarneming };
+  return { claims, maakIngestMet: (opties) => maakIngest(ctx.app.db, opties, waarneming) };
 }
 
 /** The test app's database as ingest takes it. */
