@@ -3,6 +3,7 @@
  * EXPLAIN (ANALYZE, BUFFERS, WAL) of each on the same data in a transaction that is rolled back.
  * A fresh embedded PostgreSQL (fsync on); the service's own ingestSamen() in-process, no HTTP.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,7 @@ try {
   const gelogd: Array<{ sql: string; parameters: readonly unknown[]; ms: number }> = [];
   // Each client's query() is wrapped to log the statements ingest sends through kysely.
   const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  pool.on('error', () => {});
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (sql: string, parameters?: unknown[]) => Promise<unknown>;
     (client as unknown as { query: typeof query }).query = (sql, parameters) => {
@@ -63,15 +65,26 @@ try {
 
   // The same statements for a delivery with other keys and berichtId, under EXPLAIN, rolled back.
   const conn = await pool.connect();
+  const { rows: ids } = await c.query<{ id: string }>(
+    `SELECT id FROM aanbiedingen WHERE bericht_id = 'E-bericht'`,
+  );
+  const nieuwId = randomUUID();
   try {
     await conn.query('BEGIN');
     for (const q of gelogd) {
       if (/^(begin|commit)/i.test(q.sql.trim())) continue;
-      const params = q.parameters.map((p) => (typeof p === 'string' ? p.replaceAll('E-', 'F-') : p));
-      const plan = await conn.query(
-        CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${q.sql}`, params as unknown[]).sql,
-        params as unknown[],
+      const params = q.parameters.map((p) =>
+        typeof p === 'string' ? p.replaceAll('E-', 'F-').replaceAll(ids[0]!.id, nieuwId) : p,
       );
+      const plan = await conn
+        .query(
+          CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${q.sql}`, params as unknown[]).sql,
+          params as unknown[],
+        )
+        .catch((err: Error) => {
+          console.log(`EXPLAIN failed: ${err.message}\n${q.sql}`);
+          throw err;
+        });
       console.log(`\n--- ${q.sql.replace(/\s+/g, ' ').slice(0, 90)}`);
       for (const r of plan.rows as Array<Record<string, string>>) console.log(r['QUERY PLAN']);
     }
