@@ -1,4 +1,6 @@
 import t from 'tap';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { buildTestApp } from './helpers/app.js';
 
 t.test('live and ready answer 200 while the database answers', async (t) => {
@@ -8,6 +10,30 @@ t.test('live and ready answer 200 while the database answers', async (t) => {
   t.same(live.json(), { status: 'ok' });
   const ready = await app.inject({ method: 'GET', url: '/health/ready' });
   t.equal(ready.statusCode, 200);
+});
+
+t.test('health polls leave no line in the log at info; other requests do (issue 13)', async (t) => {
+  const regels: string[] = [];
+  const logger = createLogger(loadConfig({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }), {
+    write: (regel: string) => {
+      regels.push(regel);
+    },
+  });
+  const { app } = await buildTestApp(t, {}, { logger });
+  regels.length = 0;
+  for (const url of ['/health/live', '/health/ready', '/health/ready']) {
+    t.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url);
+  }
+  t.same(
+    regels.filter((r) => r.includes('/health')),
+    [],
+    'no line for a health poll',
+  );
+  await app.inject({ method: 'GET', url: '/v1/bestaat-niet' });
+  t.ok(
+    regels.some((r) => r.includes('/v1/bestaat-niet')),
+    'a request elsewhere is logged at info',
+  );
 });
 
 t.test('the OpenAPI 3.1 document is served at /docs/json', async (t) => {
