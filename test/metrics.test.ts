@@ -8,7 +8,15 @@ t.test(
   async (t) => {
     const ctx = await buildTestApp(t);
     const s = await standaardSchool(ctx);
-    const body = aanbieding([resultaat(), resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' })], 'm-1');
+    const body = aanbieding(
+      [
+        resultaat(),
+        resultaat({ resultaatKey: 'B' }),
+        resultaat({ resultaatKey: 'X', boomLeerlingnummer: '0' }),
+        resultaat({ resultaatKey: 'Y', boomLeerlingnummer: '0' }),
+      ],
+      'm-1',
+    );
     await lever(ctx, s.auth, body);
     await lever(ctx, s.auth, body);
     await lever(ctx, s.auth, { berichtId: 'x' });
@@ -31,9 +39,10 @@ t.test(
       );
       t.ok(som > 0 && som < 10, `${fase}: a positive duration in seconds (${som})`);
     }
-    t.match(text, /boom_resultaten_total\{status="verwerkt"\} 1/);
-    t.match(text, /boom_resultaten_total\{status="fout"\} 1/);
-    t.match(text, /boom_foutmeldingen_total\{code="LEERLING_NIET_GEVONDEN"\} 1/);
+    // Each result counted once (the replay's are not counted again).
+    t.match(text, /boom_resultaten_total\{status="verwerkt"\} 2\n/);
+    t.match(text, /boom_resultaten_total\{status="fout"\} 2\n/);
+    t.match(text, /boom_foutmeldingen_total\{code="LEERLING_NIET_GEVONDEN"\} 2\n/);
     t.match(
       text,
       /http_request_duration_seconds_count\{method="POST",route="\/v1\/boom\/resultaten",status_code="200"\} 2/,

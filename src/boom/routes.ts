@@ -158,10 +158,16 @@ export const boomRoutes: FastifyPluginAsyncZod<BoomOptions> = async (app, opts) 
         return antwoord;
       }
       app.metrics.aanbiedingen.inc({ status: '200' });
+      // Counted per status and code first: one increment of each (prom-client hashes the labels of every
+      // call), not one per result.
+      const perStatus = new Map<string, number>();
+      const perCode = new Map<string, number>();
       for (const r of antwoord.resultaten) {
-        app.metrics.resultaten.inc({ status: r.status });
-        if (r.fout) app.metrics.fouten.inc({ code: r.fout.code });
+        perStatus.set(r.status, (perStatus.get(r.status) ?? 0) + 1);
+        if (r.fout) perCode.set(r.fout.code, (perCode.get(r.fout.code) ?? 0) + 1);
       }
+      for (const [status, n] of perStatus) app.metrics.resultaten.inc({ status }, n);
+      for (const [code, n] of perCode) app.metrics.fouten.inc({ code }, n);
       return antwoord;
     },
   );
