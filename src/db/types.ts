@@ -93,7 +93,8 @@ export interface ToetsresultatenTable {
   afnamedatum: ColumnType<string, string, string>;
   dle: ColumnType<string | null, string | number | null, string | number | null>;
   ingetrokken: boolean;
-  resultaat: ColumnType<unknown, string, string>;
+  /** Not written since migration 0011 (the content is in resultaat_revisies); older rows keep theirs. */
+  resultaat: ColumnType<unknown, string | null, string | null> | null;
   inhoud_hash: Buffer;
   aanbieding_id: string | null;
   bijgewerkt_op: Generated<Date>;

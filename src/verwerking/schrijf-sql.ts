@@ -19,7 +19,8 @@ export async function schrijf(
 
 /**
  * The statement that writes a batch, one part per table, each part only when it has rows:
- * - the current results, upserted (a withdrawal too: it stays, flagged ingetrokken);
+ * - the current results, upserted (a withdrawal too: it stays, flagged ingetrokken), without their content:
+ *   that is kept once, in the history row of the same revisie (migration 0011);
  * - each revisie once in the history; a revisie seen before keeps its row, unless it is applied now
  *   (one that was skipped while the school's setting was off, say);
  * - the foutmeldingen the batch adds (Foutboek), open or already resolved by a later delivery of the
@@ -65,16 +66,16 @@ function schrijfStatement(d: {
     if (d.rijen.some((r) => r.huidig)) {
       delen.push(sql`h AS (
       INSERT INTO toetsresultaten AS t (school_id, resultaat_key, leerling_id, revisie, reden, toets_code, toets_versie,
-                                   toetsonderdeel_code, afnamedatum, dle, ingetrokken, resultaat, inhoud_hash, aanbieding_id)
+                                   toetsonderdeel_code, afnamedatum, dle, ingetrokken, inhoud_hash, aanbieding_id)
       SELECT x.school_id, x.resultaat_key, x.leerling_id, x.revisie, x.reden, x.toets_code, x.toets_versie,
-             x.toetsonderdeel_code, x.afnamedatum::date, x.dle::numeric, x.reden = 'intrekking', x.resultaat,
+             x.toetsonderdeel_code, x.afnamedatum::date, x.dle::numeric, x.reden = 'intrekking',
              decode(x.hash, 'hex'), x.aanbieding_id
         FROM x WHERE x.huidig
       ON CONFLICT (school_id, resultaat_key) DO UPDATE SET
              leerling_id = EXCLUDED.leerling_id, revisie = EXCLUDED.revisie, reden = EXCLUDED.reden,
              toets_code = EXCLUDED.toets_code, toets_versie = EXCLUDED.toets_versie,
              toetsonderdeel_code = EXCLUDED.toetsonderdeel_code, afnamedatum = EXCLUDED.afnamedatum, dle = EXCLUDED.dle,
-             ingetrokken = EXCLUDED.ingetrokken, resultaat = EXCLUDED.resultaat, inhoud_hash = EXCLUDED.inhoud_hash,
+             ingetrokken = EXCLUDED.ingetrokken, resultaat = NULL, inhoud_hash = EXCLUDED.inhoud_hash,
              aanbieding_id = EXCLUDED.aanbieding_id, bijgewerkt_op = now())`);
     }
     delen.push(sql`r AS (

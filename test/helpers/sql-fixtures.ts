@@ -105,8 +105,8 @@ export async function maakResultaatViaSql(
 ) {
   await ctx.sql.query(
     `INSERT INTO toetsresultaten (school_id, resultaat_key, leerling_id, revisie, reden, toets_code,
-       toetsonderdeel_code, afnamedatum, dle, ingetrokken, resultaat, inhoud_hash)
-     VALUES ($1, $2, $3, 1, $4, $5, $6, '2026-02-03', $7, $8, '{}', '\\x00')`,
+       toetsonderdeel_code, afnamedatum, dle, ingetrokken, inhoud_hash)
+     VALUES ($1, $2, $3, 1, $4, $5, $6, '2026-02-03', $7, $8, '\\x00')`,
     [
       o.schoolId,
       o.key,
