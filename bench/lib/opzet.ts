@@ -110,7 +110,9 @@ export async function zetOp(cfg: Config, o: Opruiming): Promise<Omgeving> {
   const gedeeld = { DATABASE_URL: db.url, DB_POOL_MAX: String(cfg.poolMax) };
   const service = start(
     process.execPath,
-    startArgumenten(ROOT),
+    // BENCH_SERVICE_NODE_ARGS: node options before npm start's own, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+    // for a profile of the service over the run (written when it stops).
+    [...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...startArgumenten(ROOT)],
     {
       ...gedeeld,
       HOST: '127.0.0.1',
