@@ -43,20 +43,34 @@ try {
     };
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const delivery = (prefix: string) =>
+  // BENCH_EXPLAIN_C=1: the logged delivery re-norms (revisie 2, hernormering) the results of an earlier one,
+  // as in scenario C; otherwise it brings new results, as in B.
+  const herNormering = process.env.BENCH_EXPLAIN_C === '1';
+  const delivery = (prefix: string, keys = prefix, revisie = 1) =>
     aanbiedingSchema.parse(
       JSON.parse(
         aanlevering(
           `${prefix}-bericht`,
-          Array.from({ length: PER }, (_, n) => resultaat(s.index, n, `${prefix}-${s.index}-${n}`, 150)),
+          Array.from({ length: PER }, (_, n) =>
+            resultaat(s.index, n, `${keys}-${s.index}-${n}`, 150, {
+              revisie,
+              reden: revisie === 1 ? 'nieuw' : 'hernormering',
+            }),
+          ),
         ),
       ),
     );
+  if (herNormering) {
+    await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery('V', 'E') }]);
+    await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery('V2', 'F') }]);
+  }
   // Warm up (plans, caches), then the one that is logged.
   for (let i = 0; i < 5; i++) await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery(`W${i}`) }]);
   gelogd.length = 0;
   const t0 = performance.now();
-  await ingestSamen(db, [{ schoolId: s.id, aanbieding: delivery('E') }]);
+  await ingestSamen(db, [
+    { schoolId: s.id, aanbieding: herNormering ? delivery('E', 'E', 2) : delivery('E') },
+  ]);
   const totaal = performance.now() - t0;
   console.log(
     `One delivery of ${PER} new results: ${totaal.toFixed(1)} ms in ingestSamen(), ${gelogd.length} statements:`,
@@ -71,7 +85,7 @@ try {
   const nieuwId = randomUUID();
   try {
     await conn.query('BEGIN');
-    for (const q of gelogd) {
+    for (const q of gelogd.slice()) /* the EXPLAINs below are logged too */ {
       if (/^(begin|commit)/i.test(q.sql.trim())) continue;
       const params = q.parameters.map((p) =>
         typeof p === 'string' ? p.replaceAll('E-', 'F-').replaceAll(ids[0]!.id, nieuwId) : p,
