@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The functions handed to page.evaluate run in the browser.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import t from 'tap';
 import { OPERATOR_TOKEN } from '../helpers/app.js';
