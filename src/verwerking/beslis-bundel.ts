@@ -1,6 +1,6 @@
 import { beslis } from './beslissing.js';
 import { Foutboek, type FoutWijziging, type NieuweFoutRij } from './foutboek.js';
-import { aanbiedingHashes, inhoudHash } from './inhoud.js';
+import { aanbiedingHashes, inhoud } from './inhoud.js';
 import {
   type Aanbieding,
   type AanbiedingAntwoord,
@@ -45,6 +45,8 @@ export interface SchrijfRij {
   /** The aanbieding it came in; null for an operator's retry. */
   aanbiedingId: string | null;
   resultaat: BoomResultaat;
+  /** The canonical JSON of `resultaat` (the form that was hashed), as stored. */
+  json: string;
   hash: Buffer;
   leerlingId: string;
   verwerking: Verwerking;
@@ -63,6 +65,8 @@ export interface NieuweAanbieding {
   aantal: number;
   perStatus: Partial<Record<UitkomstStatus, number>>;
   bericht: Aanbieding;
+  /** The canonical JSON of `bericht` (the form that was hashed), as stored. */
+  berichtJson: string;
   antwoord: AanbiedingAntwoord;
 }
 
@@ -78,7 +82,7 @@ export interface Schrijfwerk {
 interface Groep {
   schoolId: string;
   aanbiedingId: string | null;
-  items: Array<{ resultaat: BoomResultaat; hash: Buffer; foutId?: string }>;
+  items: Array<{ resultaat: BoomResultaat; json: string; hash: Buffer; foutId?: string }>;
 }
 
 /**
@@ -92,7 +96,7 @@ export function beslisAanbiedingen(
   opgezocht: Opgezocht,
 ): { besluiten: AanbiedingBesluit[]; schrijfwerk: Schrijfwerk } {
   const besluiten = new Array<AanbiedingBesluit>(aanbiedingen.length);
-  const nieuw: Array<{ a: BinnengekomenAanbieding; hash: Buffer; plek: number }> = [];
+  const nieuw: Array<{ a: BinnengekomenAanbieding; hash: Buffer; json: () => string; plek: number }> = [];
   const groepen: Groep[] = [];
   const wachtendeScholen = new Set<string>();
   aanbiedingen.forEach((a, plek) => {
@@ -114,10 +118,11 @@ export function beslisAanbiedingen(
     if (eerder === undefined) {
       const items = aanbieding.resultaten.map((resultaat, i) => ({
         resultaat,
+        json: hashes.perResultaatJson[i]!,
         hash: hashes.perResultaat[i]!,
       }));
       groepen.push({ schoolId, aanbiedingId: a.id, items });
-      nieuw.push({ a, hash: hashes.geheel, plek }); // decided below, with the others of the batch
+      nieuw.push({ a, hash: hashes.geheel, json: hashes.json, plek }); // decided below, with the others of the batch
     } else if (hashes.geheel.equals(eerder.hash)) {
       besluiten[plek] = { soort: 'herhaald', antwoord: eerder.antwoord };
     } else {
@@ -127,7 +132,7 @@ export function beslisAanbiedingen(
 
   const { uitkomsten, schrijfwerk } = beslisGroepen(groepen, opgezocht);
   const ontvangenOp = opgezocht.nu.toISOString();
-  nieuw.forEach(({ a, hash, plek }, g) => {
+  nieuw.forEach(({ a, hash, json, plek }, g) => {
     const resultaten = uitkomsten[g]!;
     const antwoord: AanbiedingAntwoord = { berichtId: a.aanbieding.berichtId, ontvangenOp, resultaten };
     const perStatus: Partial<Record<UitkomstStatus, number>> = {};
@@ -143,6 +148,7 @@ export function beslisAanbiedingen(
       aantal: resultaten.length,
       perStatus,
       bericht: a.aanbieding,
+      berichtJson: json(),
       antwoord,
     });
   });
@@ -161,7 +167,7 @@ export function beslisHerhalingen(
     herhalingen.map(({ schoolId, fouten }) => ({
       schoolId,
       aanbiedingId: null,
-      items: fouten.map(({ foutId, resultaat }) => ({ resultaat, hash: inhoudHash(resultaat), foutId })),
+      items: fouten.map(({ foutId, resultaat }) => ({ resultaat, ...inhoud(resultaat), foutId })),
     })),
     opgezocht,
   );
@@ -188,7 +194,7 @@ function beslisGroepen(
     const school = { id: schoolId, boomWijzigingenVerwerken: verwerken };
     const uitkomsten: Uitkomst[] = [];
     alleUitkomsten.push(uitkomsten);
-    for (const { resultaat, foutId, hash } of items) {
+    for (const { resultaat, json, foutId, hash } of items) {
       const { resultaatKey, revisie } = resultaat;
       const sleutel = perSchool(schoolId, resultaatKey);
       const besluit = beslis({
@@ -214,7 +220,7 @@ function beslisGroepen(
       uitkomsten.push({ resultaatKey, revisie, status: besluit.status });
       foutboek.gelukt(revKey, foutId);
       if (besluit.verwerking === undefined) continue; // dubbel: nothing changes
-      const rij = { schoolId, aanbiedingId, resultaat, hash, leerlingId: besluit.leerlingId };
+      const rij = { schoolId, aanbiedingId, resultaat, json, hash, leerlingId: besluit.leerlingId };
       if (!revisies.has(revKey) || besluit.verwerking === 'toegepast') {
         revisies.set(revKey, { ...rij, verwerking: besluit.verwerking });
       }

@@ -37,10 +37,10 @@ function schrijfStatement(d: {
 }): RawBuilder<unknown> | undefined {
   const delen: RawBuilder<unknown>[] = [];
   if (d.rijen.length > 0) {
-    const json = JSON.stringify(
-      d.rijen.map((row) => {
-        const r = row.resultaat;
-        return {
+    const json = jsonLijst(d.rijen, (row) => {
+      const r = row.resultaat;
+      return metJson(
+        {
           school_id: row.schoolId,
           aanbieding_id: row.aanbiedingId,
           resultaat_key: r.resultaatKey,
@@ -54,11 +54,12 @@ function schrijfStatement(d: {
           toetsonderdeel_code: r.toetsonderdeel?.code ?? null,
           afnamedatum: r.afnamedatum,
           dle: dleVan(r),
-          resultaat: r,
           hash: row.hash.toString('hex'),
-        };
-      }),
-    );
+        },
+        'resultaat',
+        row.json,
+      );
+    });
     delen.push(sql`x AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS x(school_id uuid, aanbieding_id uuid, resultaat_key text, revisie int, reden text, verwerking text,
              huidig boolean, leerling_id text, toets_code text, toets_versie text, toetsonderdeel_code text,
@@ -173,19 +174,22 @@ function wijzigFoutenStatement(wijzigingen: FoutWijziging[]): RawBuilder<unknown
 }
 
 function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknown> {
-  const json = JSON.stringify(
-    rijen.map((a) => ({
-      id: a.id,
-      school_id: a.schoolId,
-      bericht_id: a.berichtId,
-      ontvangen_op: a.ontvangenOp,
-      volgnummer: a.volgnummer,
-      inhoud_hash: a.hash.toString('hex'),
-      aantal_resultaten: a.aantal,
-      per_status: a.perStatus,
-      bericht: a.bericht,
-      antwoord: a.antwoord,
-    })),
+  const json = jsonLijst(rijen, (a) =>
+    metJson(
+      {
+        id: a.id,
+        school_id: a.schoolId,
+        bericht_id: a.berichtId,
+        ontvangen_op: a.ontvangenOp,
+        volgnummer: a.volgnummer,
+        inhoud_hash: a.hash.toString('hex'),
+        aantal_resultaten: a.aantal,
+        per_status: a.perStatus,
+        antwoord: a.antwoord,
+      },
+      'bericht',
+      a.berichtJson,
+    ),
   );
   return sql`INSERT INTO aanbiedingen (id, school_id, bericht_id, ontvangen_op, inhoud_hash, aantal_resultaten, per_status,
                                        bericht, antwoord)
@@ -193,4 +197,18 @@ function nieuweAanbiedingen(rijen: NieuweAanbieding[]): RawBuilder<unknown> {
            a.bericht, a.antwoord
       FROM jsonb_to_recordset(${json}::jsonb) AS a(id uuid, school_id uuid, bericht_id text, ontvangen_op timestamptz, volgnummer int,
            inhoud_hash text, aantal_resultaten int, per_status jsonb, bericht jsonb, antwoord jsonb)`;
+}
+
+/**
+ * The JSON of `velden` with one more field whose value is JSON already (a result or a body, as it was
+ * canonicalised for its hash): each is made into JSON once, not once more inside the statement's parameter.
+ */
+function metJson(velden: Record<string, unknown>, naam: string, json: string): string {
+  const rest = JSON.stringify(velden);
+  return `${rest.slice(0, -1)}${rest.length > 2 ? ',' : ''}${JSON.stringify(naam)}:${json}}`;
+}
+
+/** A JSON array of what `json` makes of each item. */
+function jsonLijst<T>(items: T[], json: (item: T) => string): string {
+  return `[${items.map(json).join(',')}]`;
 }

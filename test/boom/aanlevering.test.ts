@@ -201,6 +201,27 @@ t.test('fields outside the contract are dropped, never stored', async (t) => {
     t.notMatch(all, word, `${word} not stored`);
 });
 
+t.test(
+  'what is stored of a delivery is its validated content: the body, and each result in its history',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const s = await standaardSchool(ctx);
+    const r1 = resultaat({ resultaatKey: 'K-1', toetsonderdeel: undefined, normversie: 'é "ü" \\ 2019' });
+    const r2 = resultaat({ resultaatKey: 'K-2', referentiescores: [] });
+    const body = aanbieding([r1, r2], 'inhoud-1');
+    t.equal((await lever(ctx, s.auth, { ...body, extra: 1 })).statusCode, 200);
+    // zod's output: an absent toetsonderdeel is null; fields outside the contract are gone.
+    const gevalideerd = { ...body, resultaten: [{ ...r1, toetsonderdeel: null }, r2] };
+    const { rows } = await ctx.sql.query(
+      `SELECT (SELECT bericht = $1::jsonb FROM aanbiedingen WHERE bericht_id = 'inhoud-1') AS bericht,
+            (SELECT array_agg(resultaat = ($2::jsonb -> (CASE resultaat_key WHEN 'K-1' THEN 0 ELSE 1 END))
+                              ORDER BY resultaat_key) FROM resultaat_revisies) AS historie`,
+      [JSON.stringify(gevalideerd), JSON.stringify(gevalideerd.resultaten)],
+    );
+    t.strictSame(rows[0], { bericht: true, historie: [true, true] });
+  },
+);
+
 t.test('the same berichtId and body is answered again, nothing written; another body is a 409', async (t) => {
   const ctx = await buildTestApp(t);
   const s = await standaardSchool(ctx);

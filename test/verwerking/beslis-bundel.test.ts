@@ -4,7 +4,7 @@ import {
   beslisAanbiedingen,
   beslisHerhalingen,
 } from '../../src/verwerking/beslis-bundel.js';
-import { aanbiedingHashes, inhoudHash } from '../../src/verwerking/inhoud.js';
+import { aanbiedingHashes, canoniek, inhoudHash } from '../../src/verwerking/inhoud.js';
 import {
   type BoomResultaat,
   bezetSleutel,
@@ -118,6 +118,9 @@ t.test(
       'one school key does not touch the other school’s',
     );
     t.ok(schrijfwerk.rijen[0]!.hash.equals(inhoudHash(r())), 'each result with its own hash');
+    // What is stored is the canonical JSON that was hashed: the body and each result, one form each.
+    t.equal(schrijfwerk.aanbiedingen[0]!.berichtJson, canoniek(a1.aanbieding), 'the body as stored');
+    t.equal(schrijfwerk.rijen[0]!.json, canoniek(r()), 'each result as stored');
     t.same(
       schrijfwerk.nieuweFouten.map((f) => [
         f.fout.schoolId,
@@ -294,6 +297,8 @@ t.test('retries: outcomes per foutmelding, in order; the open errors they resolv
     [[null, 'K-open', 'toegepast']],
     'a retry keeps no aanbieding of its own',
   );
+  t.equal(schrijfwerk.rijen[0]!.json, canoniek(open), 'a retried result stored as its canonical JSON');
+  t.ok(schrijfwerk.rijen[0]!.hash.equals(inhoudHash(open)), 'with its hash');
   t.same(schrijfwerk.aanbiedingen, [], 'a retry records no aanbieding');
   t.same(schrijfwerk.nieuweFouten, []);
   t.throws(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { aanbiedingHashes, canoniek, inhoudHash } from '../../src/verwerking/inhoud.js';
+import { aanbiedingHashes, canoniek, inhoud, inhoudHash } from '../../src/verwerking/inhoud.js';
 
 // "Same content" is the same canonical JSON (sorted keys, no spaces), hashed with SHA-256.
 
@@ -40,6 +40,13 @@ t.test('aanbiedingHashes: the delivery and each result, as inhoudHash gives them
       aanbieding.resultaten.map((r) => inhoudHash(r)),
       `${naam}: each result`,
     );
+    // The canonical forms it answers are what is stored: the very strings that were hashed.
+    t.equal(h.json(), canoniek(aanbieding), `${naam}: the delivery's JSON`);
+    t.strictSame(
+      h.perResultaatJson,
+      aanbieding.resultaten.map((r) => canoniek(r)),
+      `${naam}: each result's JSON`,
+    );
   }
   t.same(
     aanbiedingHashes({ resultaten: [r1, r2] }).geheel,
@@ -48,4 +55,12 @@ t.test('aanbiedingHashes: the delivery and each result, as inhoudHash gives them
     ),
     'byte for byte',
   );
+});
+
+t.test('inhoud: the canonical JSON and its hash, from one canonicalisation', async (t) => {
+  const v = { b: [1, { d: 'x', c: null }], a: 'é' };
+  const { json, hash } = inhoud(v);
+  t.equal(json, '{"a":"é","b":[1,{"c":null,"d":"x"}]}');
+  t.same(hash, inhoudHash(v));
+  t.same(hash, sha(json));
 });
