@@ -64,8 +64,7 @@ export interface NieuweAanbieding {
   hash: Buffer;
   aantal: number;
   perStatus: Partial<Record<UitkomstStatus, number>>;
-  bericht: Aanbieding;
-  /** The canonical JSON of `bericht` (the form that was hashed), as stored. */
+  /** The canonical JSON of the validated body (the form that was hashed), as stored. */
   berichtJson: string;
   antwoord: AanbiedingAntwoord;
 }
@@ -147,7 +146,6 @@ export function beslisAanbiedingen(
       hash,
       aantal: resultaten.length,
       perStatus,
-      bericht: a.aanbieding,
       berichtJson: json(),
       antwoord,
     });

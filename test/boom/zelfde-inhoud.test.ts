@@ -117,7 +117,9 @@ t.test('the same revisie with one field changed is a REVISIE_CONFLICT, whichever
       `${naam}: REVISIE_CONFLICT`,
     );
     const huidig = await ctx.sql.query(
-      'SELECT revisie, leerling_id, resultaat FROM toetsresultaten WHERE resultaat_key = $1',
+      `SELECT t.revisie, t.leerling_id, h.resultaat
+         FROM toetsresultaten t JOIN resultaat_revisies h USING (school_id, resultaat_key, revisie)
+        WHERE t.resultaat_key = $1`,
       [key],
     );
     t.equal(huidig.rows.length, 1, `${naam}: one current result`);
@@ -159,9 +161,12 @@ t.test('the same berichtId with one field of one result changed is a 409, whiche
       [{ afgewezen_status: null }, { afgewezen_status: 409 }],
       `${naam}: the 409 is recorded`,
     );
-    const huidig = await ctx.sql.query('SELECT resultaat FROM toetsresultaten WHERE resultaat_key = $1', [
-      key,
-    ]);
+    // The current result's content is its history row's (migration 0011).
+    const huidig = await ctx.sql.query(
+      `SELECT h.resultaat FROM toetsresultaten t JOIN resultaat_revisies h USING (school_id, resultaat_key, revisie)
+        WHERE t.resultaat_key = $1`,
+      [key],
+    );
     t.same(huidig.rows, [{ resultaat: eerst }], `${naam}: nothing of the second body applied`);
     const fouten = await ctx.sql.query('SELECT 1 FROM foutmeldingen WHERE resultaat_key = $1', [key]);
     t.equal(fouten.rowCount, 0, `${naam}: no foutmelding`);

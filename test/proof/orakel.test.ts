@@ -477,8 +477,10 @@ t.test('the service follows an independent model of CONTRACT §2 and §3 (proper
 
       // The rows, compared with the model.
       const huidig = await ctx.sql.query(
-        `SELECT resultaat_key, revisie, reden, leerling_id, ingetrokken, toets_code, dle::text, resultaat
-           FROM toetsresultaten WHERE school_id = $1`,
+        // The content of the current revisie is kept in its history row (migration 0011).
+        `SELECT t.resultaat_key, t.revisie, t.reden, t.leerling_id, t.ingetrokken, t.toets_code, t.dle::text, h.resultaat
+           FROM toetsresultaten t JOIN resultaat_revisies h USING (school_id, resultaat_key, revisie)
+          WHERE t.school_id = $1`,
         [schoolId],
       );
       deepStrictEqual(
