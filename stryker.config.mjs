@@ -22,8 +22,8 @@ const groepen = {
     ],
   },
   schema: {
-    mutate: ['src/schema/boom.ts'],
-    testFiles: ['test/boom/schema-regels.test.ts'],
+    mutate: ['src/schema/boom.ts', 'src/schema/datum.ts', 'src/schema/tekst.ts'],
+    testFiles: ['test/boom/schema-regels.test.ts', 'test/schema/datum-tekst-regels.test.ts'],
   },
 };
 

@@ -5,6 +5,7 @@ import {
   aanbiedingAntwoordJson,
   boomResultaat,
   morgenInAmsterdam,
+  uitkomst,
 } from '../../src/schema/boom.js';
 import { dleVan } from '../../src/verwerking/model.js';
 
@@ -267,9 +268,12 @@ t.test('the envelope: berichtId, verzondenOp, 1–1000 results', async (t) => {
   t.ok(env({ verzondenOp: '2026-02-04T11:15:22+01:00' }).success, 'an offset');
   for (const v of ['2026-02-04', '2026-02-04T10:15:22', 'x'])
     t.same(pad({ verzondenOp: v }), ['verzondenOp'], v);
+  const melding = (o: Record<string, unknown>) => env(o).error?.issues.map((i) => i.message);
   t.same(pad({ resultaten: [] }), ['resultaten'], 'none');
+  t.same(melding({ resultaten: [] }), ['minstens 1 resultaat']);
   t.ok(env({ resultaten: Array.from({ length: 1000 }, geldig) }).success, '1000');
   t.same(pad({ resultaten: Array.from({ length: 1001 }, geldig) }), ['resultaten'], '1001');
+  t.same(melding({ resultaten: Array.from({ length: 1001 }, geldig) }), ['hoogstens 1000 resultaten']);
 });
 
 t.test('the answer: its JSON in the schema order, fout only when there is one; dleVan', async (t) => {
@@ -295,6 +299,11 @@ t.test('the answer: its JSON in the schema order, fout only when there is one; d
   for (const s of ['verwerkt', 'dubbel', 'verouderd', 'overgeslagen', 'fout'])
     t.ok(aanbiedingAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: s }] }).success, s);
   t.notOk(aanbiedingAntwoord.safeParse({ ...a, resultaten: [{ ...a.resultaten[0], status: 'x' }] }).success);
+  // What the OpenAPI document (/docs) says of fout.code.
+  t.equal(
+    uitkomst.shape.fout.unwrap().shape.code.description,
+    'Waarom het resultaat niet is opgeslagen (een foutmelding voor de school)',
+  );
 
   const r = boomResultaat.parse(geldig());
   t.equal(dleVan(r), '22');
