@@ -177,7 +177,7 @@ function rapport(u: Uitslag): string {
   );
   r.push('');
   r.push(
-    `For comparison, COPY of C's ${f(u.copyTwee.rijen)} existing results into the service's two tables (toetsresultaten and resultaat_revisies, with their indexes and foreign keys; no claim, no decisions, no body): ${f(u.copyTwee.rijenS)} results/s, ${f(u.copyTwee.rijenS / u.copyB.rijenS, 2)} × the one-table COPY of B.`,
+    `For comparison, COPY of C's ${f(u.copyTwee.rijen)} existing results into the service's two tables (toetsresultaten and resultaat_revisies, with their indexes and the change feed's triggers; no claim, no decisions, no body): ${f(u.copyTwee.rijenS)} results/s, ${f(u.copyTwee.rijenS / u.copyB.rijenS, 2)} × the one-table COPY of B.`,
   );
   r.push('');
   r.push(

@@ -7,7 +7,7 @@
  * - R1, raw COPY (issue 5's reference, for comparison): `n` result rows of the same shape (the same result
  *   JSON) into a table `LIKE toetsresultaten INCLUDING ALL` (its indexes, checks and defaults, no foreign keys);
  * - COPY into both tables: results into the service's own `toetsresultaten` and `resultaat_revisies`,
- *   with their indexes and foreign keys (scenario C's set-up, timed).
+ *   with their indexes and the change feed's triggers (scenario C's set-up, timed).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -128,7 +128,7 @@ export async function copyReferentie(omg: Omgeving, aantal: number): Promise<Cop
 
 /**
  * COPY of these rows (from `copyRegels`) into the service's two tables, each result as its current row and
- * as its history row (`toegepast`), with their indexes and foreign keys. No claim, no decisions, no body.
+ * as its history row (`toegepast`), with their indexes and the change feed's triggers. No claim, no decisions, no body.
  */
 export async function copyTweeTabellen(omg: Omgeving, regels: string[]): Promise<CopyUitslag> {
   const { c } = omg;

@@ -49,7 +49,7 @@ export async function scenarioC(
   say(`C: loading ${cfg.revisiesC} existing results (COPY into toetsresultaten and resultaat_revisies)`);
   const bestaand = copyRegels(omg, 'C', cfg.revisiesC);
   // Timed as a reference of its own: the two rows the service stores per new result (current and history),
-  // by COPY into the real tables with their indexes and foreign keys. No claim, no decisions, no body kept.
+  // by COPY into the real tables with their indexes and the change feed's triggers. No claim, no decisions, no body kept.
   const copyTwee = await copyTweeTabellen(omg, bestaand);
   omg.metingen['COPY both tables'] = copyTwee.meting;
   say(`COPY into toetsresultaten and resultaat_revisies: ${copyTwee.rijenS.toFixed(0)} results/s`);
