@@ -37,13 +37,8 @@ export function aanbiedingHashes(aanbieding: { resultaten: unknown[] }): {
   const plek = envelop.indexOf(`${RESULTATEN}]`);
   if (plek < 0 || plek !== envelop.lastIndexOf(`${RESULTATEN}]`)) {
     // not a plain envelope: the slow, sure way
-    const json = canoniek(aanbieding);
-    return {
-      geheel: createHash('sha256').update(json).digest(),
-      perResultaat,
-      perResultaatJson: delen,
-      json: () => json,
-    };
+    const geheel = inhoud(aanbieding);
+    return { geheel: geheel.hash, perResultaat, perResultaatJson: delen, json: () => geheel.json };
   }
   const voor = envelop.slice(0, plek + RESULTATEN.length);
   const na = envelop.slice(plek + RESULTATEN.length);
