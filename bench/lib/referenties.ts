@@ -68,6 +68,34 @@ const histKolommen = [
   'inhoud_hash',
 ];
 
+/** A bytea in COPY's text format. */
+const bytea = (b: Buffer) => `\\x${b.toString('hex')}`;
+
+/** The values of a toetsresultaten row, in the order of `copyKolommen`, for result `r` of pupil `leerling`. */
+function huidigeWaarden(
+  schoolId: string,
+  leerling: string,
+  r: ReturnType<typeof resultaat>,
+  json: string,
+  hash: string,
+): Array<string | number | boolean | null> {
+  return [
+    schoolId,
+    r.resultaatKey,
+    leerling,
+    r.revisie,
+    r.reden,
+    r.toets.code,
+    r.toets.versie,
+    r.toetsonderdeel?.code ?? null,
+    r.afnamedatum,
+    r.referentiescores.find((x) => x.code === 'DLE')?.waarde ?? null,
+    r.reden === 'intrekking',
+    json,
+    hash,
+  ];
+}
+
 /**
  * `aantal` rows of toetsresultaten in COPY's text format: result n of school s (n = floor(i / schools))
  * is `<prefix>-<s>-<n>`, for the schools in turn.
@@ -87,22 +115,8 @@ export function copyRegels(
     const key = `${prefix}-${s.index}-${n}`;
     const r = resultaat(s.index, n, key, perSchool, { revisie, reden });
     regels.push(
-      [
-        s.id,
-        key,
-        `LL-${n % perSchool}`,
-        r.revisie,
-        r.reden,
-        r.toets.code,
-        r.toets.versie,
-        r.toetsonderdeel?.code ?? null,
-        r.afnamedatum,
-        r.referentiescores[0]!.waarde,
-        false,
-        JSON.stringify(r),
-        `\\x${inhoudHash(r).toString('hex')}`,
-      ]
-        .map((v) => copyWaarde(v as string | number | boolean | null))
+      huidigeWaarden(s.id, `LL-${n % perSchool}`, r, JSON.stringify(r), bytea(inhoudHash(r)))
+        .map(copyWaarde)
         .join('\t'),
     );
   }
@@ -177,7 +191,6 @@ export async function r1s(
 ): Promise<R1sUitslag> {
   const { c, scholen, perSchool } = omg;
   const regel = (velden: Array<string | number | boolean | null>) => velden.map(copyWaarde).join('\t');
-  const bytea = (b: Buffer) => `\\x${b.toString('hex')}`;
   const ontvangenOp = new Date().toISOString();
   const aanbiedingen: string[] = [];
   const huidig: string[] = [];
@@ -209,25 +222,7 @@ export async function r1s(
       const leerling = `LL-${(start + j) % perSchool}`;
       const json = JSON.stringify(r);
       const hash = bytea(inhoudHash(r));
-      const dle = r.referentiescores.find((x) => x.code === 'DLE')?.waarde ?? null;
-      huidig.push(
-        regel([
-          s.id,
-          r.resultaatKey,
-          leerling,
-          r.revisie,
-          r.reden,
-          r.toets.code,
-          r.toets.versie,
-          r.toetsonderdeel?.code ?? null,
-          r.afnamedatum,
-          dle,
-          r.reden === 'intrekking',
-          json,
-          hash,
-          id,
-        ]),
-      );
+      huidig.push(regel([...huidigeWaarden(s.id, leerling, r, json, hash), id]));
       historie.push(regel([s.id, r.resultaatKey, r.revisie, r.reden, 'toegepast', leerling, json, hash, id]));
     });
   }
